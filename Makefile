@@ -1,0 +1,30 @@
+# Two entry points for a fresh machine (Python 3.11 + pip): `make brief` and `make test`.
+# Both create the virtual environment on first use and reinstall when pyproject.toml changes.
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: brief test lint bench golden screenshots
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+brief: $(STAMP)
+	$(VENV)/bin/brief build --lang all
+
+test: $(STAMP)
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check briefs tests benchmarks
+	$(VENV)/bin/ruff format --check briefs tests benchmarks
+	$(VENV)/bin/mypy briefs
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench.py
+
+golden: $(STAMP)
+	$(VENV)/bin/python -m briefs.golden

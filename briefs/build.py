@@ -1,0 +1,218 @@
+"""Turn a brief project into finished outputs: gather everything in memory, then write and swap in."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from briefs import charts as charting
+from briefs.derive import Strings, derive, source_line
+from briefs.errors import RenderError, UsageError
+from briefs.fonts import FontSet, build_fonts, charset_of
+from briefs.project import Project, load_project
+from briefs.render import VARIANTS, check_references, load_strings, render_html, template_files
+from briefs.validate import Report, check_project
+from briefs.write import html_to_pdf, lock, swap_in
+
+LANGS = ("zh", "en")
+STYLESHEET = "style.css"
+STYLESHEETS = (STYLESHEET, "phone.css")
+
+
+@dataclass
+class Output:
+    """One file a build produced and why."""
+
+    path: Path
+    pages: int | None = None
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    report: Report
+    outputs: list[Output] = field(default_factory=list)
+    charts_drawn: list[str] = field(default_factory=list)
+    charts_cached: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+class _Text(HTMLParser):
+    """Collect the text a reader sees (not attributes, not style)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("alt", "title") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The text of an HTML page as a reader sees it (plus alt and title attributes)."""
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def check_project_files(root: Path) -> tuple[Project, Report, int]:
+    """Load and cross-check a project, including the facts its templates refer to."""
+    project = load_project(root)
+    report = check_project(project)
+    known = set(project.facts) | set(project.computed)
+    refs = check_references(
+        project.paths.templates, known, {s.id for s in project.brief.sources}
+    )
+    return project, report, refs
+
+
+def _fonts(project: Project) -> FontSet:
+    texts = [*project.inputs, *template_files(project.paths.templates)]
+    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
+    return build_fonts(project.paths.cache, charset_of(texts))
+
+
+def _chart_context(
+    project: Project, lang: str, strings: Strings, fonts: FontSet, result: BuildResult
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    contexts: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    sources = {s.id: s for s in project.brief.sources}
+    for number, chart in enumerate(project.charts.values(), start=1):
+        svg, drawn = charting.render_chart(chart, project.facts, lang, fonts, project.paths.cache)
+        (result.charts_drawn if drawn else result.charts_cached).append(f"{lang}/{chart.id}")
+        used = [i for s in chart.series for i in s.facts] + list(chart.facts)
+        cited = sorted({project.facts[i].source for i in used}, key=list(sources).index)
+        files[f"{chart.id}.svg"] = svg
+        contexts[chart.id] = {
+            "id": chart.id,
+            "number": number,
+            "file": f"{chart.id}.svg",
+            "title": chart.title.get(lang),
+            "alt": charting.describe(chart, project.facts, lang),
+            "sources": [source_line(sources[s], lang) for s in cited],
+            "refs": [list(sources).index(s) + 1 for s in cited],
+            "note": chart.note.get(lang) if chart.note else "",
+        }
+    del strings
+    return contexts, files
+
+
+def build(
+    root: Path,
+    out: Path,
+    langs: tuple[str, ...] = LANGS,
+    variants: tuple[str, ...] = VARIANTS,
+    progress: Progress = _quiet,
+) -> BuildResult:
+    """Build every requested language and variant of the brief in `root` into `out`."""
+    for lang in langs:
+        if lang not in LANGS:
+            raise UsageError(f"unknown language '{lang}'; use zh, en or all")
+    progress("checking facts")
+    project, report, _ = check_project_files(root)
+    result = BuildResult(report)
+    progress("preparing fonts")
+    fonts = _fonts(project)
+    styles = {
+        name: (project.paths.templates / name).read_text(encoding="utf-8")
+        for name in STYLESHEETS
+    }
+
+    staged: dict[str, dict[str, bytes | str]] = {}
+    for lang in langs:
+        progress(f"{lang}: drawing charts")
+        strings = Strings(load_strings(project.paths.templates, lang))
+        context = derive(project, report, lang, strings)
+        chart_ctx, chart_files = _chart_context(project, lang, strings, fonts, result)
+        context["charts"] = chart_ctx
+        context["fonts_css"] = "fonts.css"
+        context["stylesheet"] = STYLESHEET
+        files: dict[str, bytes | str] = dict(chart_files)
+        for variant in variants:
+            progress(f"{lang}: rendering {variant}")
+            context["variant"] = variant
+            html = render_html(project.paths.templates, variant, context)
+            missing = fonts.missing(visible_text(html))
+            if missing:
+                shown = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:10])
+                raise RenderError(f"{lang} {variant}: no font has these characters: {shown}")
+            files[_name(project, variant, "html")] = html
+        staged[lang] = files
+
+    # Write phase: everything above succeeded; stage each language, render PDFs, then swap.
+    with lock(out):
+        staging_dirs: dict[str, Path] = {}
+        try:
+            for lang, files in staged.items():
+                staging = out / f".staging-{lang}-{os.getpid()}"
+                if staging.exists():
+                    shutil.rmtree(staging)
+                (staging / "fonts").mkdir(parents=True)
+                staging_dirs[lang] = staging
+                for face, path in fonts.files.items():
+                    shutil.copyfile(path, staging / "fonts" / path.name)
+                    del face
+                (staging / "fonts.css").write_text(fonts.css("fonts/"), encoding="utf-8")
+                for name, css in styles.items():
+                    (staging / name).write_text(css, encoding="utf-8")
+                for name, content in files.items():
+                    data = content.encode("utf-8") if isinstance(content, str) else content
+                    (staging / name).write_bytes(data)
+                for variant in variants:
+                    progress(f"{lang}: typesetting {variant} PDF")
+                    html_path = staging / _name(project, variant, "html")
+                    pdf_path = staging / _name(project, variant, "pdf")
+                    pages = html_to_pdf(html_path, pdf_path, {f.family for f in fonts.files})
+                    result.outputs.append(Output(out / lang / pdf_path.name, pages))
+                    result.outputs.append(Output(out / lang / html_path.name))
+            for lang, staging in staging_dirs.items():
+                swap_in(staging, out / lang)
+        finally:
+            for staging in staging_dirs.values():
+                if staging.exists():
+                    shutil.rmtree(staging)
+    return result
+
+
+def _name(project: Project, variant: str, ext: str) -> str:
+    stem = project.brief.id if variant == "report" else f"{project.brief.id}-{variant}"
+    return f"{stem}.{ext}"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short content hash."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+    return h.hexdigest()[:16]
+
+
+_WS = re.compile(r"\s+")

@@ -1,0 +1,349 @@
+"""Turn chart specifications and their facts into SVG charts (matplotlib Figure, no pyplot), cached by content."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefs import __version__
+from briefs import formatting as fmt
+from briefs import model
+from briefs.errors import RenderError
+from briefs.fonts import FontSet
+
+PALETTE = ["#1f4e79", "#2e8b8b", "#c98a2b", "#8c4a6b", "#6b7a8f", "#4f8a3c"]
+INK = "#1d2733"
+GRID = "#d5dbe3"
+MUTED = "#6b7785"
+WIDTH_IN = 6.3
+
+
+@dataclass(frozen=True)
+class ChartOut:
+    """A drawn chart: its SVG bytes and what the document says around it."""
+
+    id: str
+    svg: bytes
+    title: str
+    alt: str
+    sources: list[str]
+    note: str
+    number: int
+
+
+def _families(lang: str) -> list[str]:
+    return ["Noto Sans SC"] if lang == "zh" else ["Source Sans 3", "Noto Sans SC"]
+
+
+def _x_label(fact: model.Fact, lang: str) -> str:
+    if fact.period:
+        return fmt.period(fact.period, lang).removesuffix("年")
+    return fmt.date(fact.date or "", lang)
+
+
+def _value_text(value: float, lang: str) -> str:
+    return fmt.number(round(value, 2), lang) if abs(value) < 10_000 else fmt.number(round(value), lang)
+
+
+def _is_projection(fact: model.Fact) -> bool:
+    return fact.kind in ("forecast", "target", "plan", "estimate")
+
+
+def _legend_for_kinds(ax: Any, kinds: set[str], lang: str) -> None:
+    from matplotlib.patches import Patch
+
+    if not kinds - {"actual"}:
+        return
+    handles = [Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=fmt.KIND[lang]["actual"])]
+    for kind in ("estimate", "forecast", "target"):
+        if kind in kinds:
+            handles.append(
+                Patch(facecolor="white", edgecolor=PALETTE[0], hatch="////", label=fmt.KIND[lang][kind])
+            )
+    ax.legend(handles=handles, frameon=False, loc="upper left", fontsize=8)
+
+
+def _style_axes(ax: Any) -> None:
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_color(MUTED)
+    ax.tick_params(colors=INK, labelsize=8.5, length=0)
+    ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    series = chart.series
+    n = len(series)
+    width = 0.8 / n if chart.type == "grouped" else 0.6
+    kinds: set[str] = set()
+    periods: list[str] = []
+    for s in series:
+        for i in s.facts:
+            label = _x_label(facts[i], lang)
+            if label not in periods:
+                periods.append(label)
+    top = 0.0
+    for k, s in enumerate(series):
+        color = PALETTE[k % len(PALETTE)]
+        for i in s.facts:
+            fact = facts[i]
+            x = periods.index(_x_label(fact, lang)) + (k - (n - 1) / 2) * width * (n > 1)
+            y = (fact.value or 0) / chart.scale
+            top = max(top, y)
+            projected = _is_projection(fact)
+            kinds.add(fact.kind)
+            ax.bar(x, y, width=width * 0.92, color="white" if projected else color,
+                   edgecolor=color, hatch="////" if projected else None, linewidth=1.0,
+                   label=s.label.get(lang) if i == s.facts[0] else None)
+            ax.annotate(_value_text(y, lang), (x, y), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, color=INK)
+    ax.set_xticks(range(len(periods)), periods)
+    ax.set_ylim(0, top * 1.18 or 1)
+    if chart.unit:
+        ax.set_ylabel(chart.unit.get(lang), fontsize=8.5, color=MUTED)
+    if n > 1:
+        ax.legend(frameon=False, loc="upper left", fontsize=8)
+    else:
+        _legend_for_kinds(ax, kinds, lang)
+
+
+def _draw_line(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    for k, s in enumerate(chart.series):
+        color = PALETTE[k % len(PALETTE)]
+        pts = [facts[i] for i in s.facts]
+        xs = [p.year or 0 for p in pts]
+        ys = [(p.value or 0) / chart.scale for p in pts]
+        actual = [(x, y) for x, y, p in zip(xs, ys, pts, strict=True) if not _is_projection(p)]
+        ax.plot(xs, ys, color=color, linewidth=1.2, linestyle="--", marker="none")
+        if actual:
+            ax.plot(*zip(*actual, strict=True), color=color, linewidth=1.8, marker="o", markersize=4,
+                    label=s.label.get(lang))
+        for x, y, p in zip(xs, ys, pts, strict=True):
+            if _is_projection(p):
+                ax.plot([x], [y], marker="o", markersize=5, markerfacecolor="white", color=color)
+            ax.annotate(_value_text(y, lang), (x, y), xytext=(0, 5), textcoords="offset points",
+                        ha="center", fontsize=8, color=INK)
+        years = sorted({x for x in xs})
+        ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.15)
+    if chart.unit:
+        ax.set_ylabel(chart.unit.get(lang), fontsize=8.5, color=MUTED)
+    ax.legend(frameon=False, loc="upper left", fontsize=8)
+
+
+def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    ax.yaxis.grid(False)
+    ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+    ids = [i for s in chart.series for i in s.facts]
+    labels = [facts[i].label.get(lang) for i in ids]
+    values = [(facts[i].value or 0) / chart.scale for i in ids]
+    for y, (i, v) in enumerate(zip(ids, values, strict=True)):
+        fact = facts[i]
+        projected = _is_projection(fact)
+        ax.barh(y, v, height=0.6, color="white" if projected else PALETTE[0], edgecolor=PALETTE[0],
+                hatch="////" if projected else None)
+        ax.annotate(_value_text(v, lang), (v, y), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=8, color=INK)
+    ax.set_yticks(range(len(ids)), [_wrap(label, lang, 22) for label in labels])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(values) * 1.2 or 1)
+    if chart.unit:
+        ax.set_xlabel(chart.unit.get(lang), fontsize=8.5, color=MUTED)
+
+
+def _wrap(text: str, lang: str, width: int) -> str:
+    if lang == "zh":
+        width = width // 2 + 2
+        return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _draw_timeline(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+    ax = fig.add_subplot()
+    events = sorted((facts[i] for i in chart.facts), key=lambda f: f.date or "")
+
+    def when(f: model.Fact) -> float:
+        parts = [int(p) for p in (f.date or "0").split("-")]
+        return parts[0] + ((parts[1] - 1) / 12 if len(parts) > 1 else 0.5)
+
+    xs = [when(f) for f in events]
+    lo, hi = int(min(xs)), int(max(xs)) + 1
+    ax.axhline(0, color=MUTED, linewidth=1)
+    levels = [1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
+    for n, (x, f) in enumerate(zip(xs, events, strict=True)):
+        level = levels[n % len(levels)]
+        color = PALETTE[0] if f.kind == "actual" else PALETTE[2]
+        ax.plot([x, x], [0, level * 0.85], color=GRID, linewidth=0.8)
+        ax.plot([x], [0], marker="o", markersize=4, color=color)
+        label = f"{fmt.date(f.date or '', lang)}\n{_wrap(f.label.get(lang), lang, 26)}"
+        ax.annotate(label, (x, level), ha="center", va="bottom" if level > 0 else "top",
+                    fontsize=6.8, color=INK, linespacing=1.15)
+    ax.set_xlim(lo - 0.3, hi + 0.3)
+    ax.set_ylim(-4.2, 4.4)
+    ax.set_yticks([])
+    ax.set_xticks(range(lo, hi + 1, 2 if hi - lo > 8 else 1))
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=8, length=0, colors=MUTED)
+
+
+def _draw_matrix(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+    ax = fig.add_subplot()
+    rows = [facts[i] for i in chart.facts]
+    cols = list(model.ASEAN_MEMBERS)
+    for r, fact in enumerate(rows):
+        for c, code in enumerate(cols):
+            filled = code in fact.countries
+            ax.add_patch(_cell(c, r, PALETTE[r % len(PALETTE)] if filled else "#f1f3f6"))
+    names = [model.COUNTRIES[c][0 if lang == "zh" else 1] for c in cols]
+    ax.set_xticks([c + 0.5 for c in range(len(cols))], names, rotation=0 if lang == "zh" else 40,
+                  ha="center" if lang == "zh" else "right")
+    ax.set_yticks([r + 0.5 for r in range(len(rows))],
+                  [_wrap(f.label.get(lang), lang, 30) for f in rows])
+    ax.set_xlim(0, len(cols))
+    ax.set_ylim(len(rows), 0)
+    ax.tick_params(labelsize=8, length=0, colors=INK)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_aspect("auto")
+
+
+def _cell(x: float, y: float, color: str) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x + 0.06, y + 0.08), 0.88, 0.84, facecolor=color, edgecolor="none")
+
+
+_DRAW = {
+    "bar": _draw_bars,
+    "grouped": _draw_bars,
+    "line": _draw_line,
+    "barh": _draw_barh,
+    "timeline": _draw_timeline,
+    "matrix": _draw_matrix,
+}
+
+
+def _height(chart: model.Chart) -> float:
+    if chart.type == "timeline":
+        return 4.6
+    if chart.type == "matrix":
+        return 0.5 * len(chart.facts) + 1.2
+    if chart.type == "barh":
+        return 0.42 * sum(len(s.facts) for s in chart.series) + 0.9
+    return 2.9
+
+
+def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet) -> bytes:
+    """Draw one chart as SVG bytes, reproducibly; a missing glyph is an error."""
+    import matplotlib
+
+    matplotlib.use("svg", force=True)
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    for path in fonts.files.values():
+        font_manager.fontManager.addfont(str(path))
+    rc = {
+        "font.family": _families(lang),
+        "font.size": 9,
+        "svg.fonttype": "path",
+        "svg.hashsalt": f"{chart.id}-{lang}",
+        "axes.unicode_minus": False,
+        "text.color": INK,
+        "hatch.linewidth": 0.6,
+        "hatch.color": PALETTE[0],
+    }
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            fig = Figure(figsize=(WIDTH_IN, _height(chart)), dpi=100)
+            _DRAW[chart.type](fig, chart, facts, lang)
+            fig.tight_layout(pad=0.4)
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        except (UserWarning, RuntimeWarning, ValueError) as exc:
+            raise RenderError(f"chart '{chart.id}' ({lang}): {exc}") from None
+    # matplotlib stamps ids from a salted hash; strip the remaining non-deterministic comment.
+    return re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", buffer.getvalue())
+
+
+def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet) -> str:
+    """Hash of everything a chart's SVG depends on."""
+    used = sorted({i for s in chart.series for i in s.facts} | set(chart.facts))
+    payload = {
+        "v": __version__,
+        "lang": lang,
+        "chart": chart.model_dump(mode="json", by_alias=True),
+        "facts": [facts[i].model_dump(mode="json", by_alias=True) for i in used],
+        "fonts": sorted(p.name for p in fonts.files.values()),
+        "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def render_chart(
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
+) -> tuple[bytes, bool]:
+    """Return a chart's SVG from the cache, or draw it; the flag says whether it was drawn."""
+    directory = cache / "charts"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts)}.svg"
+    if path.exists():
+        return path.read_bytes(), False
+    svg = draw_svg(chart, facts, lang, fonts)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(svg)
+    os.replace(tmp, path)
+    return svg, True
+
+
+def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str:
+    """Write the alt text of a chart from its data."""
+    sep = "；" if lang == "zh" else "; "
+    if chart.type in ("timeline", "matrix"):
+        items = [facts[i] for i in chart.facts]
+        if chart.type == "timeline":
+            body = sep.join(f"{fmt.date(f.date or '', lang)} {f.label.get(lang)}" for f in items)
+        else:
+            body = sep.join(
+                f"{f.label.get(lang)}: "
+                + ", ".join(model.COUNTRIES[c][0 if lang == 'zh' else 1] for c in f.countries)
+                for f in items
+            )
+        return f"{chart.title.get(lang)}. {body}"
+    parts = []
+    for s in chart.series:
+        points = []
+        for i in s.facts:
+            f = facts[i]
+            when = fmt.period(f.period, lang) if f.period else ""
+            figure = fmt.figure(f.value or 0, f.unit or "count", f.approx, lang)
+            kind = "" if f.kind == "actual" else f"（{fmt.KIND[lang][f.kind]}）" if lang == "zh" \
+                else f" ({fmt.KIND[lang][f.kind]})"
+            label = f.label.get(lang) if chart.type == "barh" else when
+            points.append(f"{label} {figure}{kind}")
+        parts.append(f"{s.label.get(lang)}: " + ", ".join(points))
+    return f"{chart.title.get(lang)}. " + sep.join(parts)

@@ -1,0 +1,170 @@
+"""Turn the packaged fonts into small cached subsets for the brief's characters, for PDF, HTML and charts."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import fontpkg_source_sans_3
+import fontpkg_source_serif_4
+import pylopdf_fonts_zh_cn
+
+# Characters the formatter and the interface add to whatever the project's files contain.
+EXTRA_CHARS = (
+    string.printable
+    + "亿万年月日第页共上下半季度约超过近不足倍分钟元美图表注来源预测估计目标计划实际值"
+    + "\u2010\u2011\u00ad–—‘’“”…·•×→←↑↓§¶°±≤≥%‰　、。，：；？！（）《》〈〉【】「」『』￥"
+)
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font face: a family name, a weight and style, and where its full file lives."""
+
+    family: str
+    weight: int
+    style: str
+    source: Path
+    variable: bool
+
+    @property
+    def stem(self) -> str:
+        name = self.family.replace(" ", "")
+        return f"{name}-{self.weight}{'i' if self.style == 'italic' else ''}"
+
+
+def _faces() -> list[Face]:
+    serif = Path(fontpkg_source_serif_4.ROOT) / "files"
+    sans = Path(fontpkg_source_sans_3.ROOT) / "files"
+    faces = [
+        Face("Noto Serif SC", 400, "normal", pylopdf_fonts_zh_cn.serif_path(), False),
+        Face("Noto Sans SC", 400, "normal", pylopdf_fonts_zh_cn.sans_path(), False),
+    ]
+    for weight in (400, 600, 700):
+        faces.append(Face("Source Serif 4", weight, "normal", serif / "SourceSerif4[opsz,wght].ttf", True))
+        faces.append(Face("Source Sans 3", weight, "normal", sans / "SourceSans3[wght].ttf", True))
+    for weight in (400, 700):
+        faces.append(
+            Face("Source Serif 4", weight, "italic", serif / "SourceSerif4-Italic[opsz,wght].ttf", True)
+        )
+    faces.append(Face("Source Sans 3", 400, "italic", sans / "SourceSans3-Italic[wght].ttf", True))
+    return faces
+
+
+FACES = _faces()
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """Subset fonts written to the cache, ready to copy next to the outputs."""
+
+    directory: Path
+    files: dict[Face, Path]
+    codepoints: frozenset[int]
+
+    def css(self, prefix: str = "fonts/") -> str:
+        """Return @font-face rules that point at the subset files under `prefix`."""
+        rules = []
+        for face, path in self.files.items():
+            rules.append(
+                "@font-face { font-family: '%s'; font-weight: %d; font-style: %s; "
+                "src: url('%s%s'); }" % (face.family, face.weight, face.style, prefix, path.name)
+            )
+        return "\n".join(rules)
+
+    def missing(self, text: str) -> list[str]:
+        """Return the characters of `text` that none of the faces can draw, in order."""
+        return sorted({c for c in text if ord(c) not in self.codepoints and not c.isspace()})
+
+
+def default_cache() -> Path:
+    """The machine-wide cache of subset fonts and charts (content-addressed, safe to share)."""
+    explicit = os.environ.get("BRIEF_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "brief"
+
+
+def charset_of(paths: list[Path]) -> frozenset[str]:
+    """Collect every character the project's own text files (and the formatter) can produce."""
+    chars = set(EXTRA_CHARS)
+    for path in paths:
+        chars.update(path.read_text(encoding="utf-8"))
+    return frozenset(c for c in chars if c.isprintable() or c == " ")
+
+
+def _chars_for(face: Face, charset: frozenset[str]) -> frozenset[str]:
+    """Latin faces only ever need the non-CJK characters, so CJK edits never touch them."""
+    if face.family.endswith(" SC"):
+        return charset
+    return frozenset(c for c in charset if ord(c) < 0x2E80)
+
+
+def _digest(face: Face, chars: frozenset[str]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{face.stem}:{face.source.stat().st_size}:v3".encode())
+    h.update("".join(sorted(chars)).encode())
+    return h.hexdigest()[:16]
+
+
+def _make(face: Face, chars: frozenset[str], out: Path) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    options = subset.Options()
+    options.layout_features = ["kern", "liga", "locl", "onum", "lnum", "tnum", "pnum", "ccmp",
+                               "mark", "mkmk", "vert", "halt", "palt"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.drop_tables += ["DSIG"]
+    font = TTFont(face.source)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(chars)))
+    # Subsetting first makes instancing a variable font cheap (fewer glyphs to interpolate).
+    subsetter.subset(font)
+    if face.variable:
+        font = instancer.instantiateVariableFont(
+            font, {"wght": float(face.weight)}, static=True, updateFontNames=False
+        )
+        if "fvar" in font:
+            font = instancer.instantiateVariableFont(font, {}, static=True)
+    tmp = out.with_suffix(out.suffix + f".{os.getpid()}.tmp")
+    font.save(tmp)
+    os.replace(tmp, out)
+
+
+def build_fonts(cache: Path, charset: frozenset[str]) -> FontSet:
+    """Subset every face to the characters it serves, reusing cached subsets from earlier builds."""
+    directory = cache / "fonts"
+    directory.mkdir(parents=True, exist_ok=True)
+    files: dict[Face, Path] = {}
+    todo: list[tuple[Face, frozenset[str], Path]] = []
+    for face in FACES:
+        chars = _chars_for(face, charset)
+        suffix = ".otf" if face.source.suffix == ".otf" else ".ttf"
+        out = directory / f"{face.stem}-{_digest(face, chars)}{suffix}"
+        if not out.exists():
+            todo.append((face, chars, out))
+        files[face] = out
+    if len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            list(pool.map(_make, *zip(*todo, strict=True)))
+    elif todo:
+        _make(*todo[0])
+    return FontSet(directory, files, frozenset(_codepoints(tuple(files.values()))))
+
+
+def _codepoints(paths: tuple[Path, ...]) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for path in paths:
+        points.update(TTFont(path, lazy=True)["cmap"].getBestCmap())
+    return points

@@ -1,0 +1,180 @@
+"""Turn a brief project folder into its loaded, schema-checked parts (with file positions)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from briefs import model
+from briefs.errors import InputError, Problem, UsageError
+from briefs.loader import Document, Loc, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+BRIEF_FILE = "brief.yaml"
+COMPUTED_FILE = "computed.yaml"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a brief project keeps its parts."""
+
+    root: Path
+
+    @property
+    def facts(self) -> Path:
+        return self.root / "facts"
+
+    @property
+    def charts(self) -> Path:
+        return self.root / "charts"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def cache(self) -> Path:
+        from briefs.fonts import default_cache
+
+        return default_cache()
+
+
+@dataclass
+class Located:
+    """Where a fact, chart or computed figure was defined."""
+
+    file: Path
+    line: int | None
+
+
+@dataclass
+class Project:
+    """Everything a brief is built from, parsed and schema-checked but not yet cross-checked."""
+
+    paths: Paths
+    brief: model.Brief
+    facts: dict[str, model.Fact] = field(default_factory=dict)
+    computed: dict[str, model.Computed] = field(default_factory=dict)
+    charts: dict[str, model.Chart] = field(default_factory=dict)
+    where: dict[str, Located] = field(default_factory=dict)
+    inputs: list[Path] = field(default_factory=list)
+
+    def locate(self, item_id: str) -> tuple[Path | None, int | None]:
+        found = self.where.get(item_id)
+        return (found.file, found.line) if found else (None, None)
+
+
+_FIELD_NAMES = sorted(
+    {
+        name
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls is not BaseModel
+        for name, info in cls.model_fields.items()
+        for name in (info.alias or name,)
+    }
+)
+
+
+def _message(error: dict[str, Any]) -> str:
+    loc = error["loc"]
+    name = str(loc[-1]) if loc else ""
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown field '{name}'{hint}"
+    if error["type"] == "missing":
+        return f"missing field '{name}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    if error["type"] == "literal_error":
+        return f"'{field_name}': {message} (got {error.get('input')!r})"
+    if error["type"] == "string_pattern_mismatch":
+        return f"'{field_name}' must be kebab-case (a-z, 0-9 and -), got {error.get('input')!r}"
+    return f"'{field_name}': {message}" if field_name else message
+
+
+def validate_document(doc: Document, cls: type[M], list_key: str | None = None) -> M:
+    """Validate a loaded document against a model, reporting every error with its line."""
+    try:
+        return cls.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc: Loc = tuple(error["loc"])
+            # Errors in a model validator name the item; errors in a field name the field.
+            line, column = doc.where(loc)
+            if error["type"] == "missing":
+                line, column = doc.where(loc[:-1])
+            item_id = None
+            if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+                items = doc.data.get(list_key) if isinstance(doc.data, dict) else None
+                if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+                    raw_id = items[loc[1]].get("id")
+                    item_id = str(raw_id) if raw_id is not None else None
+            problems.append(Problem(_message(error), doc.path, line, column, item_id))
+        raise InputError(problems) from None
+
+
+def _record(
+    project: Project, doc: Document, key: str, items: list[Any], problems: list[Problem]
+) -> None:
+    for index, item in enumerate(items):
+        line = doc.where((key, index))[0]
+        if item.id in project.where:
+            first = project.where[item.id]
+            problems.append(
+                Problem(
+                    f"duplicate id '{item.id}' (first defined in {first.file.name}:{first.line})",
+                    doc.path,
+                    line,
+                    None,
+                    item.id,
+                )
+            )
+            continue
+        project.where[item.id] = Located(doc.path, line)
+
+
+def load_project(root: Path) -> Project:
+    """Load and schema-check every YAML file of a brief project; collect all problems first."""
+    paths = Paths(root)
+    brief_path = paths.facts / BRIEF_FILE
+    if not brief_path.is_file():
+        raise UsageError(
+            f"{root} is not a brief project: {brief_path} is missing "
+            "(run `brief new DIR` to start one, or pass --project DIR)"
+        )
+    problems: list[Problem] = []
+    brief_doc = load_yaml(brief_path)
+    brief = validate_document(brief_doc, model.Brief, "sources")
+    project = Project(paths, brief, inputs=[brief_path])
+
+    fact_files = sorted(p for p in paths.facts.glob("*.yaml") if p.name != BRIEF_FILE)
+    chart_files = sorted(paths.charts.glob("*.yaml")) if paths.charts.is_dir() else []
+    for path in fact_files + chart_files:
+        project.inputs.append(path)
+        try:
+            doc = load_yaml(path)
+            if path.parent == paths.charts:
+                charts = validate_document(doc, model.ChartFile, "charts").charts
+                _record(project, doc, "charts", charts, problems)
+                project.charts.update({c.id: c for c in charts if c.id not in project.charts})
+            elif path.name == COMPUTED_FILE:
+                computed = validate_document(doc, model.ComputedFile, "computed").computed
+                _record(project, doc, "computed", computed, problems)
+                project.computed.update({c.id: c for c in computed if c.id not in project.computed})
+            else:
+                facts = validate_document(doc, model.FactFile, "facts").facts
+                _record(project, doc, "facts", facts, problems)
+                for fact in facts:
+                    project.facts.setdefault(fact.id, fact)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return project

@@ -1,0 +1,89 @@
+"""Turn view data into HTML through the project's Jinja2 templates (autoescape, StrictUndefined)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefs.errors import InputError, Problem, RenderError
+from briefs.loader import load_yaml
+
+# Fact references in templates: F["id"], Y["id"], T["id"], L["id"], N["source-id"].
+_REFERENCE = re.compile(r"""\b([FYTL])\[\s*["']([^"']+)["']\s*\]""")
+_NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
+
+VARIANTS = ("report", "memo")
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """A Jinja environment that escapes everything and fails on any undefined name."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def load_strings(templates: Path, lang: str) -> dict[str, str]:
+    """Read the interface strings of one language (templates/strings/<lang>.yaml)."""
+    path = templates / "strings" / f"{lang}.yaml"
+    if not path.is_file():
+        raise InputError([Problem(f"interface strings for '{lang}' are missing", path)])
+    doc = load_yaml(path)
+    bad = [k for k, v in doc.data.items() if not isinstance(v, str)]
+    if bad:
+        line, column = doc.where((bad[0],))
+        raise InputError([Problem(f"'{bad[0]}' must be a text", path, line, column)])
+    return {str(k): str(v) for k, v in doc.data.items()}
+
+
+def template_files(templates: Path) -> list[Path]:
+    """Every template and stylesheet file of a project, in a stable order."""
+    return sorted(p for p in templates.rglob("*") if p.is_file())
+
+
+def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
+    """Fail if a template refers to a fact or source that does not exist; return the count."""
+    problems: list[Problem] = []
+    count = 0
+    for path in template_files(templates):
+        if path.suffix not in (".j2", ".html"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in _REFERENCE.finditer(text):
+            count += 1
+            if match[2] not in known:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(
+                    Problem(f"template refers to unknown fact '{match[2]}'", path, line, None)
+                )
+        for match in _NOTE.finditer(text):
+            if match[1] not in sources:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(
+                    Problem(f"template cites unknown source '{match[1]}'", path, line, None)
+                )
+    if problems:
+        raise InputError(problems)
+    return count
+
+
+def render_html(templates: Path, variant: str, context: dict[str, Any]) -> str:
+    """Render one variant of the brief to an HTML string."""
+    env = environment(templates)
+    name = f"{variant}.html.j2"
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError([Problem(f"template syntax: {exc.message}", Path(exc.filename or name),
+                                  exc.lineno)]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise InputError([Problem(f"template '{exc.name}' not found", templates)]) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{templates / name}: {exc.message}") from None

@@ -1,0 +1,105 @@
+"""Turn HTML into PDF with WeasyPrint (local assets only, warnings fatal), and swap outputs in atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from briefs.errors import BusyError, RenderError
+
+
+# WeasyPrint's notice that it subsets with fontTools because the system lacks libharfbuzz-subset
+# says nothing about the document; every other warning does and fails the build.
+_ENVIRONMENT_NOTICE = "instead of HarfBuzz-Subset"
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if _ENVIRONMENT_NOTICE not in record.getMessage():
+            self.records.append(record)
+
+
+def _fetcher(allowed: Path):  # type: ignore[no-untyped-def]
+    from weasyprint.urls import URLFetcher
+
+    root = allowed.resolve()
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        """Fetch files under the output folder only; no network, no redirects."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=["file", "data"], allow_redirects=False)
+
+        def fetch(self, url: str, headers: object = None):  # type: ignore[no-untyped-def]
+            if url.startswith("file:"):
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if not path.is_relative_to(root):
+                    raise ValueError(f"refusing to load {path}: outside the brief's output folder")
+            elif not url.startswith("data:"):
+                raise ValueError(f"refusing to load {url}: only local files are allowed")
+            return super().fetch(url, headers)
+
+    return LocalFetcher()
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, families: set[str]) -> int:
+    """Render an HTML file to PDF; any WeasyPrint warning, or a font outside `families`, fails."""
+    from weasyprint import HTML
+
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        document = HTML(filename=str(html_path), url_fetcher=_fetcher(html_path.parent)).render()
+        document.write_pdf(str(pdf_path))
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        messages = "; ".join(r.getMessage() for r in handler.records[:5])
+        raise RenderError(f"{html_path.name}: WeasyPrint reported: {messages}")
+    used = {font.family for font in document.fonts.values()}
+    strays = sorted(used - families)
+    if strays:
+        raise RenderError(
+            f"{html_path.name}: some characters fell back to system fonts ({', '.join(strays)}); "
+            "every character must be drawn by the brief's own fonts"
+        )
+    return len(document.pages)
+
+
+@contextmanager
+def lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder, or refuse at once if another build has it."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / ".lock", "w")  # noqa: SIM115
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise BusyError(f"another build is writing to {out}; wait for it to finish") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` by the finished `staging` folder in (nearly) one step."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old)
