@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from briefs import charts as charting
+from briefs import formatting as fmt
 from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
+from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
 from briefs.render import VARIANTS, check_references, load_strings, render_html, template_files
 from briefs.validate import Report, check_project
@@ -96,7 +98,8 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
 def _fonts(project: Project) -> FontSet:
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
-    return build_fonts(project.paths.cache, charset_of(texts))
+    names = "".join(zh + en for zh, en in COUNTRIES.values())
+    return build_fonts(project.paths.cache, charset_of(texts, names + fmt.emitted_text()))
 
 
 def _chart_context(

@@ -98,7 +98,7 @@ def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
         for i in s.facts:
             fact = facts[i]
             x = periods.index(_x_label(fact, lang)) + (k - (n - 1) / 2) * width * (n > 1)
-            y = (fact.value or 0) / chart.scale
+            y = (fact.value or 0) / chart.scale.get(lang)
             top = max(top, y)
             projected = _is_projection(fact)
             kinds.add(fact.kind)
@@ -124,7 +124,7 @@ def _draw_line(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
         color = PALETTE[k % len(PALETTE)]
         pts = [facts[i] for i in s.facts]
         xs = [p.year or 0 for p in pts]
-        ys = [(p.value or 0) / chart.scale for p in pts]
+        ys = [(p.value or 0) / chart.scale.get(lang) for p in pts]
         actual = [(x, y) for x, y, p in zip(xs, ys, pts, strict=True) if not _is_projection(p)]
         ax.plot(xs, ys, color=color, linewidth=1.2, linestyle="--", marker="none")
         if actual:
@@ -150,7 +150,7 @@ def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
     ax.xaxis.grid(True, color=GRID, linewidth=0.6)
     ids = [i for s in chart.series for i in s.facts]
     labels = [facts[i].label.get(lang) for i in ids]
-    values = [(facts[i].value or 0) / chart.scale for i in ids]
+    values = [(facts[i].value or 0) / chart.scale.get(lang) for i in ids]
     for y, (i, v) in enumerate(zip(ids, values, strict=True)):
         fact = facts[i]
         projected = _is_projection(fact)
@@ -181,6 +181,7 @@ def _wrap(text: str, lang: str, width: int) -> str:
 
 
 def _draw_timeline(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+    """One row per event, oldest at the top: a dot at its date, its label beside it."""
     ax = fig.add_subplot()
     events = sorted((facts[i] for i in chart.facts), key=lambda f: f.date or "")
 
@@ -190,23 +191,22 @@ def _draw_timeline(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], l
 
     xs = [when(f) for f in events]
     lo, hi = int(min(xs)), int(max(xs)) + 1
-    ax.axhline(0, color=MUTED, linewidth=1)
-    levels = [1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
-    for n, (x, f) in enumerate(zip(xs, events, strict=True)):
-        level = levels[n % len(levels)]
+    labels = []
+    for row, (x, f) in enumerate(zip(xs, events, strict=True)):
         color = PALETTE[0] if f.kind == "actual" else PALETTE[2]
-        ax.plot([x, x], [0, level * 0.85], color=GRID, linewidth=0.8)
-        ax.plot([x], [0], marker="o", markersize=4, color=color)
-        label = f"{fmt.date(f.date or '', lang)}\n{_wrap(f.label.get(lang), lang, 26)}"
-        ax.annotate(label, (x, level), ha="center", va="bottom" if level > 0 else "top",
-                    fontsize=6.8, color=INK, linespacing=1.15)
-    ax.set_xlim(lo - 0.3, hi + 0.3)
-    ax.set_ylim(-4.2, 4.4)
-    ax.set_yticks([])
+        ax.plot([lo - 0.2, x], [row, row], color=GRID, linewidth=0.6, zorder=1)
+        ax.plot([x], [row], marker="o", markersize=5, color=color, zorder=3)
+        labels.append(f"{f.label.get(lang)}（{fmt.date(f.date or '', lang)}）" if lang == "zh"
+                      else f"{f.label.get(lang)} ({fmt.date(f.date or '', lang)})")
+    ax.set_yticks(range(len(events)), [_wrap(s, lang, 72 if lang == "zh" else 70) for s in labels])
+    ax.set_xlim(lo - 0.2, hi + 0.2)
+    ax.set_ylim(len(events) - 0.5, -0.7)
     ax.set_xticks(range(lo, hi + 1, 2 if hi - lo > 8 else 1))
+    ax.xaxis.tick_top()
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=8, length=0, colors=MUTED)
+    ax.tick_params(axis="x", labelsize=8, length=0, colors=MUTED)
+    ax.tick_params(axis="y", labelsize=7.8, length=0, colors=INK)
 
 
 def _draw_matrix(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
@@ -248,7 +248,7 @@ _DRAW = {
 
 def _height(chart: model.Chart) -> float:
     if chart.type == "timeline":
-        return 4.6
+        return 0.27 * len(chart.facts) + 0.6
     if chart.type == "matrix":
         return 0.5 * len(chart.facts) + 1.2
     if chart.type == "barh":

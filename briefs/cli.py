@@ -126,6 +126,20 @@ def check(project: ProjectOpt = Path(".")) -> None:
     typer.echo(f"ok: {report.summary()}; {refs} fact references in templates")
 
 
+@app.command()
+def new(directory: Annotated[Path, typer.Argument(help="Folder for the new brief project.")]) -> None:
+    """Start a new brief project: an example fact file, source, chart and templates that build."""
+    from briefs.new import new_project
+
+    try:
+        files = new_project(directory)
+    except BriefError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"created {len(files)} files in {directory}")
+    typer.echo(f"next: cd {directory} && brief build --lang all")
+
+
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

@@ -58,7 +58,7 @@ def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings)
 
 
 def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
-    if comp.method in ("growth", "cagr"):
+    if comp.method in ("growth", "cagr", "share"):
         return fmt.percent(value, lang)
     if comp.method in ("ratio", "increase"):
         return fmt.multiple(value, lang)

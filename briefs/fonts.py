@@ -89,19 +89,26 @@ def default_cache() -> Path:
     return Path(base) / "brief"
 
 
-def charset_of(paths: list[Path]) -> frozenset[str]:
-    """Collect every character the project's own text files (and the formatter) can produce."""
-    chars = set(EXTRA_CHARS)
+def charset_of(paths: list[Path], extra: str = "") -> frozenset[str]:
+    """Collect every character the project's own text files (and the code) can produce."""
+    chars = set(EXTRA_CHARS) | set(extra)
     for path in paths:
         chars.update(path.read_text(encoding="utf-8"))
     return frozenset(c for c in chars if c.isprintable() or c == " ")
 
 
+# Latin faces get one fixed repertoire (Latin, punctuation, currency, arrows), so their subsets are
+# made once per machine whatever the project says; only the CJK subsets follow the project's text.
+LATIN = frozenset(
+    chr(c)
+    for lo, hi in ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20BF), (0x2100, 0x215F),
+                   (0x2190, 0x2199), (0x2212, 0x2212))
+    for c in range(lo, hi + 1)
+)
+
+
 def _chars_for(face: Face, charset: frozenset[str]) -> frozenset[str]:
-    """Latin faces only ever need the non-CJK characters, so CJK edits never touch them."""
-    if face.family.endswith(" SC"):
-        return charset
-    return frozenset(c for c in charset if ord(c) < 0x2E80)
+    return charset if face.family.endswith(" SC") else LATIN
 
 
 def _digest(face: Face, chars: frozenset[str]) -> str:

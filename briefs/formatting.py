@@ -33,6 +33,16 @@ KIND = {
 _HALF = {"H1": ("上半年", "H1"), "H2": ("下半年", "H2")}
 
 
+def emitted_text() -> str:
+    """Every fixed string this module can put into a brief (for font subsetting)."""
+    parts: list[str] = []
+    for table in (_APPROX, _CURRENCY, _SUFFIX, KIND):
+        for words in table.values():
+            parts.extend(words.values())
+    parts.extend(z + e for z, e in _HALF.values())
+    return "".join(parts) + "第季度年月日上下半"
+
+
 def number(value: float, lang: str) -> str:
     """Format a bare number: compact (亿, billion) when that loses nothing, else in full."""
     locale = LOCALES[lang]

@@ -90,7 +90,7 @@ Section = Literal["background", "driver", "progress", "challenge", "path", "prin
 Unit = Literal["USD", "CNY", "percent", "people", "count", "multiple", "points", "minutes", "years"]
 Kind = Literal["actual", "estimate", "forecast", "target", "plan"]
 Approx = Literal["exact", "about", "over", "nearly", "under"]
-Method = Literal["ratio", "increase", "growth", "cagr", "sum", "difference"]
+Method = Literal["ratio", "increase", "growth", "cagr", "sum", "difference", "share"]
 
 
 class Derived(Strict):
@@ -98,7 +98,8 @@ class Derived(Strict):
 
     method: Method = Field(
         description="ratio = b/a; increase = b/a-1 (a multiple); growth = b/a-1 (percent); "
-        "cagr = (b/a)^(1/years)-1 (percent); sum = total of parts; difference = b-a."
+        "cagr = (b/a)^(1/years)-1 (percent); sum = total of parts; difference = b-a; "
+        "share = a/b (percent)."
     )
     from_: list[str] = Field(alias="from", min_length=1, description="Ids of the component facts.")
 
@@ -207,6 +208,16 @@ class ComputedFile(Strict):
     computed: list[Computed] = Field(description="The computed figures.")
 
 
+class Scale(Strict):
+    """Divisors per language: Chinese axes count in 万 and 亿, English in thousands and billions."""
+
+    zh: float = Field(gt=0, description="Divisor for the Chinese chart, e.g. 100000000 for 亿.")
+    en: float = Field(gt=0, description="Divisor for the English chart, e.g. 1000000000 for billion.")
+
+    def get(self, lang: str) -> float:
+        return self.zh if lang == "zh" else self.en
+
+
 ChartType = Literal["bar", "barh", "line", "grouped", "timeline", "matrix"]
 
 
@@ -224,7 +235,7 @@ class Chart(Strict):
     type: ChartType = Field(description="bar, barh, line, grouped, timeline or matrix.")
     title: Text = Field(description="Chart title.")
     unit: Text | None = Field(None, description="Axis unit as shown, e.g. 亿美元 / US$ billion.")
-    scale: float = Field(1.0, gt=0, description="Divide values by this before plotting (1e8, 1e9).")
+    scale: Scale = Field(Scale(zh=1, en=1), description="Divide values by this before plotting.")
     series: list[Series] = Field(default_factory=list, description="Data series.")
     facts: list[str] = Field(default_factory=list, description="Facts (timeline and matrix).")
     note: Text | None = Field(None, description="A note printed under the chart.")

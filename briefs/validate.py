@@ -72,6 +72,8 @@ def compute(method: str, values: list[float], years: list[int | None]) -> float:
         return (b / a - 1) * 100
     if method == "difference":
         return b - a
+    if method == "share":
+        return a / b * 100
     span = (years[-1] or 0) - (years[0] or 0)
     return ((b / a) ** (1 / span) - 1) * 100  # cagr
 
