@@ -156,6 +156,7 @@ def build(
         context = derive(project, report, lang, strings)
         chart_ctx, chart_files = _chart_context(project, lang, strings, fonts, result)
         context["charts"] = chart_ctx
+        context["memo_chart"] = project.brief.memo_chart or next(iter(chart_ctx), None)
         context["fonts_css"] = "fonts.css"
         context["stylesheet"] = STYLESHEET
         files: dict[str, bytes | str] = dict(chart_files)

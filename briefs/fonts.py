@@ -129,7 +129,7 @@ def _make(face: Face, chars: frozenset[str], out: Path) -> None:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.drop_tables += ["DSIG"]
-    font = TTFont(face.source)
+    font = TTFont(face.source)  # read fully here: the instancer replaces the object below
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(chars)))
     # Subsetting first makes instancing a variable font cheap (fewer glyphs to interpolate).
@@ -173,5 +173,6 @@ def _codepoints(paths: tuple[Path, ...]) -> set[int]:
 
     points: set[int] = set()
     for path in paths:
-        points.update(TTFont(path, lazy=True)["cmap"].getBestCmap())
+        with TTFont(path, lazy=True) as font:
+            points.update(font["cmap"].getBestCmap())
     return points

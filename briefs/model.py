@@ -76,6 +76,9 @@ class Brief(Strict):
     author: Text = Field(description="Author or issuing office, shown on the title block.")
     keywords: TextList = Field(description="PDF keywords.")
     sources: list[Source] = Field(min_length=1, description="Every source the facts cite.")
+    memo_chart: str | None = Field(
+        None, description="Id of the chart the one-page memo shows (default: the first chart)."
+    )
 
     @field_validator("as_of")
     @classmethod

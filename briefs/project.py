@@ -50,6 +50,8 @@ class Located:
 
     file: Path
     line: int | None
+    doc: Document | None = None
+    loc: Loc = ()
 
 
 @dataclass
@@ -64,9 +66,17 @@ class Project:
     where: dict[str, Located] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
 
-    def locate(self, item_id: str) -> tuple[Path | None, int | None]:
+    def locate(
+        self, item_id: str, field_name: str | None = None
+    ) -> tuple[Path | None, int | None, int | None]:
+        """File, line and column of an item, or of one of its fields when given."""
         found = self.where.get(item_id)
-        return (found.file, found.line) if found else (None, None)
+        if found is None:
+            return None, None, None
+        if field_name and found.doc is not None:
+            line, column = found.doc.where((*found.loc, field_name))
+            return found.file, line, column
+        return found.file, found.line, None
 
 
 _FIELD_NAMES = sorted(
@@ -88,7 +98,8 @@ def _message(error: dict[str, Any]) -> str:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown field '{name}'{hint}"
     if error["type"] == "missing":
-        return f"missing field '{name}'"
+        parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+        return f"'{parent}' is missing '{name}'" if parent else f"missing field '{name}'"
     message = str(error["msg"]).removeprefix("Value error, ")
     field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
     if error["type"] == "literal_error":
@@ -137,7 +148,7 @@ def _record(
                 )
             )
             continue
-        project.where[item.id] = Located(doc.path, line)
+        project.where[item.id] = Located(doc.path, line, doc, (key, index))
 
 
 def load_project(root: Path) -> Project:

@@ -103,9 +103,9 @@ def check_project(project: Project) -> Report:
     facts = project.facts
     sources = {s.id: s for s in project.brief.sources}
 
-    def problem(item_id: str, message: str) -> None:
-        file, line = project.locate(item_id)
-        problems.append(Problem(message, file, line, None, item_id))
+    def problem(item_id: str, message: str, field_name: str | None = None) -> None:
+        file, line, column = project.locate(item_id, field_name)
+        problems.append(Problem(message, file, line, column, item_id))
 
     texts: dict[str, str] = {}
     for src in project.brief.sources:
@@ -124,7 +124,7 @@ def check_project(project: Project) -> Report:
     for fact in facts.values():
         if fact.source not in sources:
             close = ", ".join(sorted(sources))
-            problem(fact.id, f"unknown source '{fact.source}'; known sources: {close}")
+            problem(fact.id, f"unknown source '{fact.source}'; known sources: {close}", "source")
         elif fact.source in texts:
             if normalise(fact.quote) in texts[fact.source]:
                 report.quotes += 1
@@ -133,10 +133,11 @@ def check_project(project: Project) -> Report:
                     fact.id,
                     f"the quote is not in source '{fact.source}' ({sources[fact.source].file}): "
                     f"{fact.quote!r}; copy the words exactly from the source text",
+                    "quote",
                 )
         for other in fact.conflicts_with:
             if other not in facts:
-                problem(fact.id, f"conflicts_with names unknown fact '{other}'")
+                problem(fact.id, f"conflicts_with names unknown fact '{other}'", "conflicts_with")
             else:
                 pair = tuple(sorted((fact.id, other)))
                 if pair not in report.conflicts:
@@ -158,6 +159,11 @@ def check_project(project: Project) -> Report:
 
     for chart in project.charts.values():
         _check_chart(chart, facts, problem)
+    memo = project.brief.memo_chart
+    if memo is not None and memo not in project.charts:
+        problems.append(
+            Problem(f"memo_chart names unknown chart '{memo}'", project.paths.facts / "brief.yaml")
+        )
 
     if problems:
         raise InputError(problems)

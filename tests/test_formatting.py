@@ -1,0 +1,50 @@
+"""One formatter for every figure: values, units, qualifiers, dates and periods, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefs import formatting as fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "approx", "zh", "en"),
+    [
+        (263e9, "USD", "exact", "2630亿美元", "US$263 billion"),
+        (1.32e12, "CNY", "about", "约1.32万亿元", "about RMB 1.32 trillion"),
+        (2e12, "USD", "exact", "2万亿美元", "US$2 trillion"),
+        (16e6, "USD", "exact", "1600万美元", "US$16 million"),
+        (32.64e9, "USD", "exact", "326.4亿美元", "US$32.64 billion"),
+        (660e6, "people", "over", "超过6.6亿", "more than 660 million"),
+        (700e6, "people", "nearly", "近7亿", "nearly 700 million"),
+        (600_000, "people", "exact", "60万", "600,000"),
+        (15, "percent", "exact", "15%", "15%"),
+        (6.57, "percent", "exact", "6.57%", "6.57%"),
+        (1920, "count", "exact", "1,920", "1,920"),
+        (48.21, "points", "exact", "48.21分", "48.21 points"),
+        (2, "multiple", "over", "超过2倍", "more than 2 times"),
+    ],
+)
+def test_figures(value: float, unit: str, approx: str, zh: str, en: str) -> None:
+    assert fmt.figure(value, unit, approx, "zh") == zh
+    assert fmt.figure(value, unit, approx, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("stamp", "zh", "en"),
+    [("2025-02", "2025年2月", "February 2025"), ("2020-06-12", "2020年6月12日", "12 June 2020"),
+     ("2017", "2017年", "2017")],
+)
+def test_dates(stamp: str, zh: str, en: str) -> None:
+    assert fmt.date(stamp, "zh") == zh
+    assert fmt.date(stamp, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("stamp", "zh", "en"),
+    [("2019-2023", "2019—2023年", "2019–2023"), ("2025-H1", "2025年上半年", "H1 2025"),
+     ("2024", "2024年", "2024"), ("2025-01", "2025年1月", "January 2025")],
+)
+def test_periods(stamp: str, zh: str, en: str) -> None:
+    assert fmt.period(stamp, "zh") == zh
+    assert fmt.period(stamp, "en") == en
