@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,9 +12,21 @@ from typing import Any
 
 from briefs import charts as charting
 from briefs import formatting as fmt
+from briefs.changes import (
+    EDITIONS,
+    SNAPSHOT,
+    Change,
+    compare,
+    previous_edition,
+    read_snapshot,
+    shown,
+    snapshot,
+    write_snapshot,
+)
 from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
+from briefs.incremental import Plan, plan, write_manifest
 from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
 from briefs.render import VARIANTS, check_references, load_strings, render_html, template_files
@@ -38,12 +48,15 @@ class Output:
 
 @dataclass
 class BuildResult:
-    """What a build did."""
+    """What a build did: outputs written, languages rebuilt (and why) or skipped, fact changes."""
 
-    report: Report
+    report: Report | None
     outputs: list[Output] = field(default_factory=list)
     charts_drawn: list[str] = field(default_factory=list)
     charts_cached: list[str] = field(default_factory=list)
+    rebuilt: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 Progress = Callable[[str], None]
@@ -128,20 +141,51 @@ def _chart_context(
     return contexts, files
 
 
+def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dict[str, str]]:
+    rows = []
+    for change in changes:
+        current = project.facts.get(change.id)
+        label = current.label.get(lang) if current else (change.old or {}).get("label", {}).get(lang, "")
+        rows.append(
+            {
+                "kind": change.kind,
+                "id": change.id,
+                "label": label,
+                "old": shown(change.old, lang),
+                "new": shown(change.new, lang),
+            }
+        )
+    return rows
+
+
 def build(
     root: Path,
     out: Path,
     langs: tuple[str, ...] = LANGS,
     variants: tuple[str, ...] = VARIANTS,
     progress: Progress = _quiet,
+    force: bool = False,
+    planned: Plan | None = None,
 ) -> BuildResult:
-    """Build every requested language and variant of the brief in `root` into `out`."""
+    """Build the requested languages and variants of the brief in `root` into `out`.
+
+    Languages whose inputs are unchanged since the last build into `out` are skipped.
+    """
     for lang in langs:
         if lang not in LANGS:
             raise UsageError(f"unknown language '{lang}'; use zh, en or all")
+    todo = planned or plan(root, out, langs, variants, force)
+    if not todo.rebuild:
+        return BuildResult(None, skipped=list(todo.skip))
+    langs = tuple(lang for lang in langs if lang in todo.rebuild)
     progress("checking facts")
     project, report, _ = check_project_files(root)
-    result = BuildResult(report)
+    result = BuildResult(report, rebuilt=dict(todo.rebuild), skipped=list(todo.skip))
+    current = snapshot(project.facts)
+    last = read_snapshot(out / SNAPSHOT)
+    result.changes = compare(last, current) if last is not None else []
+    baseline = previous_edition(out, project.brief.as_of)
+    edition_changes = compare(baseline[1], current) if baseline is not None else []
     progress("preparing fonts")
     fonts = _fonts(project)
     styles = {
@@ -156,6 +200,8 @@ def build(
         context = derive(project, report, lang, strings)
         chart_ctx, chart_files = _chart_context(project, lang, strings, fonts, result)
         context["charts"] = chart_ctx
+        context["changes"] = _change_rows(edition_changes, project, lang)
+        context["previous_edition"] = fmt.date(baseline[0], lang) if baseline else ""
         context["memo_chart"] = project.brief.memo_chart or next(iter(chart_ctx), None)
         context["fonts_css"] = "fonts.css"
         context["stylesheet"] = STYLESHEET
@@ -199,6 +245,10 @@ def build(
                     result.outputs.append(Output(out / lang / html_path.name))
             for lang, staging in staging_dirs.items():
                 swap_in(staging, out / lang)
+            write_snapshot(out / SNAPSHOT, current)
+            write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
+            write_manifest(out, todo, {lang: list(staged[lang]) + _pdf_names(project, variants)
+                                       for lang in staged})
         finally:
             for staging in staging_dirs.values():
                 if staging.exists():
@@ -206,17 +256,10 @@ def build(
     return result
 
 
+def _pdf_names(project: Project, variants: tuple[str, ...]) -> list[str]:
+    return [_name(project, v, "pdf") for v in variants]
+
+
 def _name(project: Project, variant: str, ext: str) -> str:
     stem = project.brief.id if variant == "report" else f"{project.brief.id}-{variant}"
     return f"{stem}.{ext}"
-
-
-def digest(*parts: bytes | str) -> str:
-    """A short content hash."""
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode() if isinstance(part, str) else part)
-    return h.hexdigest()[:16]
-
-
-_WS = re.compile(r"\s+")

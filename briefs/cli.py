@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-state = {"debug": False}
+state: dict[str, Any] = {"debug": False, "exit": 1}
 
 ProjectOpt = Annotated[
     Path,
@@ -53,14 +53,21 @@ def main_options(
     del version
 
 
-def _fail(exc: BriefError) -> None:
+def _report(exc: BriefError) -> None:
+    """Print a user error plainly (or re-raise it under --debug) and remember its exit code."""
     if state["debug"]:
         raise exc
     for problem in exc.problems:
         typer.echo(f"error: {problem}", err=True)
     if len(exc.problems) > 1:
-        typer.echo(f"{len(exc.problems)} problems; nothing was written.", err=True)
-    raise typer.Exit(exc.exit_code)
+        typer.echo(f"{len(exc.problems)} problems.", err=True)
+    typer.echo("nothing was written; the last good outputs are unchanged.", err=True)
+    state["exit"] = exc.exit_code
+
+
+def _fail(exc: BriefError) -> None:
+    _report(exc)
+    raise typer.Exit(state["exit"])
 
 
 def _langs(lang: str) -> tuple[str, ...]:
@@ -72,39 +79,139 @@ def _langs(lang: str) -> tuple[str, ...]:
     raise typer.Exit(EXIT_USAGE)
 
 
-@app.command()
-def build(
-    lang: Annotated[str, typer.Option("--lang", "-l", help="zh, en or all.")] = "all",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: PROJECT/build].")] = None,
-    project: ProjectOpt = Path("."),
-    variant: Annotated[
-        str, typer.Option("--variant", help="report, memo or all (the one-page memo).")
-    ] = "all",
-) -> None:
-    """Build the brief: OUT/<lang>/<id>.html and .pdf, with charts and fonts beside them."""
-    from briefs.build import build as run_build
-    from briefs.render import VARIANTS
+def _run_build(
+    root: Path, target: Path, langs: tuple[str, ...], variants: tuple[str, ...], force: bool,
+    quiet: bool, verbose: bool,
+) -> bool:
+    """One build with its report; returns False (after printing the error) if it failed."""
+    from briefs.incremental import plan
 
-    langs = _langs(lang)
-    if variant not in (*VARIANTS, "all"):
-        typer.echo(f"error: unknown variant '{variant}'; use report, memo or all", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    variants = VARIANTS if variant == "all" else (variant,)
-    root = project.resolve()
-    target = (out or root / "build").resolve()
     started = time.perf_counter()
+    todo = plan(root, target, langs, variants, force)
+    if not todo.rebuild:
+        if not quiet:
+            typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
+        return True
+    from briefs.build import build as run_build
+    from briefs.changes import describe
+
+    progress = (lambda message: typer.echo(f"  {message}", err=True)) if verbose else None
     try:
-        result = run_build(root, target, langs, variants)
+        result = run_build(root, target, langs, variants, force=force, planned=todo,
+                           **({"progress": progress} if progress else {}))
     except BriefError as exc:
-        _fail(exc)
-        return
+        _report(exc)
+        return False
+    if quiet:
+        return True
+    for lang, reason in result.rebuilt.items():
+        typer.echo(f"rebuilt {lang}: {reason}")
+    for lang in result.skipped:
+        typer.echo(f"skipped {lang}: unchanged")
+    for change in result.changes:
+        typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
         pages = f" ({output.pages} pages)" if output.pages else ""
         typer.echo(f"wrote {_rel(output.path)}{pages}")
+    summary = result.report.summary() if result.report else ""
     typer.echo(
-        f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} from cache; "
-        f"{result.report.summary()}; {time.perf_counter() - started:.1f} s"
+        f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
+        f"{summary}; {time.perf_counter() - started:.1f} s"
     )
+    return True
+
+
+def _variants(variant: str) -> tuple[str, ...]:
+    from briefs.render import VARIANTS
+
+    if variant == "all":
+        return VARIANTS
+    if variant not in VARIANTS:
+        typer.echo(f"error: unknown variant '{variant}'; use report, memo or all", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return (variant,)
+
+
+LangOpt = Annotated[str, typer.Option("--lang", "-l", help="zh, en or all.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output folder [default: PROJECT/build].")
+]
+VariantOpt = Annotated[
+    str, typer.Option("--variant", help="report, memo (one A4 page) or all.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print each stage.")]
+
+
+@app.command()
+def build(
+    lang: LangOpt = "all",
+    out: OutOpt = None,
+    project: ProjectOpt = Path("."),
+    variant: VariantOpt = "all",
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Build the brief: OUT/<lang>/<id>.html and .pdf, with charts and fonts beside them.
+
+    Only languages whose inputs changed since the last build are rebuilt; the build says
+    what it rebuilt and why, and which facts changed.
+    """
+    root = project.resolve()
+    target = (out or root / "build").resolve()
+    if not _run_build(root, target, _langs(lang), _variants(variant), force, quiet, verbose):
+        raise typer.Exit(state["exit"])
+
+
+@app.command()
+def watch(
+    lang: LangOpt = "all",
+    out: OutOpt = None,
+    project: ProjectOpt = Path("."),
+    variant: VariantOpt = "all",
+) -> None:
+    """Rebuild on every save of a fact, chart or template; errors are printed and watching goes on."""
+    from watchfiles import watch as watch_files
+
+    from briefs.incremental import input_files
+
+    root = project.resolve()
+    target = (out or root / "build").resolve()
+    langs, variants = _langs(lang), _variants(variant)
+    _run_build(root, target, langs, variants, False, False, False)
+    folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
+    typer.echo(f"watching {len(input_files(root))} files in {', '.join(folders)} (Ctrl-C stops)")
+    for changed in watch_files(*folders, debounce=300, raise_interrupt=False):
+        names = sorted({_rel(Path(path)) for _, path in changed})
+        typer.echo(f"changed: {', '.join(names)}")
+        _run_build(root, target, langs, variants, False, False, False)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A fact file, a project or facts folder, or a git revision.")],
+    new: Annotated[str, typer.Argument(help="The same, to compare with OLD.")] = "HEAD",
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the figures: zh or en.")] = "en",
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Show the facts added, removed and changed between two fact files or git revisions."""
+    from briefs.changes import compare, describe, load_side
+
+    if lang not in ("zh", "en"):
+        typer.echo(f"error: unknown language '{lang}'; use zh or en", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    root = project.resolve()
+    try:
+        changes = compare(load_side(root, old), load_side(root, new))
+    except BriefError as exc:
+        _fail(exc)
+        return
+    for change in changes:
+        typer.echo(describe(change, lang))
+    added = sum(c.kind == "added" for c in changes)
+    removed = sum(c.kind == "removed" for c in changes)
+    typer.echo(f"{added} added, {removed} removed, {len(changes) - added - removed} changed")
 
 
 @app.command()

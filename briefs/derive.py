@@ -75,6 +75,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
 
     figures: dict[str, Markup] = {}
     periods: dict[str, str] = {}
+    dates: dict[str, str] = {}
     texts: dict[str, Markup] = {}
     labels: dict[str, str] = {}
     for fact in facts.values():
@@ -82,10 +83,15 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         css = f"fact kind-{fact.kind}"
         if fact.value is not None and fact.unit is not None:
             shown = fmt.figure(fact.value, fact.unit, fact.approx, lang)
+            if lang == "en" and fact.derived and fact.derived.method == "increase":
+                # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
+                shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
             value = int(fact.value) if float(fact.value).is_integer() else fact.value
             figures[fact.id] = _data(value, [fact.id], title, shown, css)
         elif fact.date is not None:
             figures[fact.id] = _data(fact.date, [fact.id], title, fmt.date(fact.date, lang), css)
+        if fact.date:
+            dates[fact.id] = fmt.date(fact.date, lang)
         if fact.period:
             periods[fact.id] = fmt.period(fact.period, lang)
         elif fact.date:
@@ -142,14 +148,23 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         for r in report.rechecks
     ]
 
+    # The milestone table: China–ASEAN events, each once (corroborating reports cite their sources).
+    secondary = {other for f in facts.values() for other in f.corroborates}
+    ours = set(model.ASEAN_MEMBERS) | {"CN", "ASEAN"}
     events = sorted(
-        (f for f in facts.values() if f.date is not None),
+        (
+            f for f in facts.values()
+            if f.date is not None and f.id not in secondary and f.section != "proposal"
+            and (not f.countries or ours & set(f.countries))
+        ),
         key=lambda f: (f.date or "", f.id),
     )
-    timeline = [
-        {**short(f.id), "date": fmt.date(f.date or "", lang), "text": texts[f.id]}
-        for f in events
-    ]
+    timeline = []
+    for f in events:
+        refs = sorted({ref_number[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]})
+        row = {**short(f.id), "date": fmt.date(f.date or "", lang), "text": texts[f.id]}
+        row["refs"] = refs
+        timeline.append(row)
 
     countries = []
     for code in model.ASEAN_MEMBERS:
@@ -182,6 +197,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         },
         "F": figures,
         "Y": periods,
+        "D": dates,
         "T": texts,
         "L": labels,
         "N": notes,

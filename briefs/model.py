@@ -132,6 +132,11 @@ class Fact(Strict):
     conflicts_with: list[str] = Field(
         default_factory=list, description="Facts that state the same thing differently."
     )
+    corroborates: list[str] = Field(
+        default_factory=list,
+        description="Facts (often from other sources) that report the same event or figure; "
+        "the timeline shows them once, citing every source.",
+    )
 
     @field_validator("value", mode="before")
     @classmethod

@@ -11,8 +11,8 @@ import jinja2
 from briefs.errors import InputError, Problem, RenderError
 from briefs.loader import load_yaml
 
-# Fact references in templates: F["id"], Y["id"], T["id"], L["id"], N["source-id"].
-_REFERENCE = re.compile(r"""\b([FYTL])\[\s*["']([^"']+)["']\s*\]""")
+# Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], N["source-id"].
+_REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
 _NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
 VARIANTS = ("report", "memo")

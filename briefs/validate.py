@@ -142,6 +142,9 @@ def check_project(project: Project) -> Report:
                 pair = tuple(sorted((fact.id, other)))
                 if pair not in report.conflicts:
                     report.conflicts.append((pair[0], pair[1]))
+        for other in fact.corroborates:
+            if other not in facts:
+                problem(fact.id, f"corroborates names unknown fact '{other}'", "corroborates")
         if is_due(fact, project.brief.as_of):
             report.due.append(fact.id)
         if fact.derived is not None:

@@ -1,0 +1,119 @@
+"""Turn a project's input files into content hashes, and decide which outputs need rebuilding."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefs import __version__
+
+MANIFEST = ".brief-manifest.json"
+_CODE = Path(__file__).parent
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def input_files(root: Path) -> list[Path]:
+    """Every file a build reads from the project: facts, sources, chart specs, templates."""
+    files: list[Path] = []
+    for folder in ("facts", "charts", "templates"):
+        base = root / folder
+        if base.is_dir():
+            files.extend(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(files)
+
+
+def _uses(rel: str, lang: str) -> bool:
+    """Whether one language's outputs depend on a project file (the other language's prose does not)."""
+    parts = rel.split("/")
+    other = "en" if lang == "zh" else "zh"
+    if parts[:2] == ["templates", "prose"] and len(parts) > 2 and parts[2] == other:
+        return False
+    return not (parts[:2] == ["templates", "strings"] and parts[-1] == f"{other}.yaml")
+
+
+def code_version() -> str:
+    """The package version plus a hash of its code, so that a code change rebuilds everything."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(_CODE.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Plan:
+    """What a build must do: the languages to rebuild (with reasons) and those to skip."""
+
+    hashes: dict[str, str]
+    keys: dict[str, str]
+    rebuild: dict[str, str] = field(default_factory=dict)
+    skip: list[str] = field(default_factory=list)
+
+
+def _outputs_exist(out: Path, lang: str, names: list[str]) -> bool:
+    return all((out / lang / name).is_file() for name in names)
+
+
+def plan(
+    root: Path, out: Path, langs: tuple[str, ...], variants: tuple[str, ...], force: bool
+) -> Plan:
+    """Compare the inputs with the manifest of the last build in `out`."""
+    hashes = {str(p.relative_to(root)): _sha(p) for p in input_files(root)}
+    env = os.environ.get("SOURCE_DATE_EPOCH", "")
+    code = code_version()
+    keys = {}
+    for lang in langs:
+        used = sorted((k, v) for k, v in hashes.items() if _uses(k, lang))
+        payload = json.dumps([code, env, variants, used])
+        keys[lang] = hashlib.sha256(payload.encode()).hexdigest()[:20]
+    previous = read_manifest(out)
+    result = Plan(hashes, keys)
+    old_hashes: dict[str, str] = previous.get("hashes", {})
+    for lang in langs:
+        entry = previous.get("outputs", {}).get(lang, {})
+        names = entry.get("files", [])
+        if force:
+            result.rebuild[lang] = "--force"
+        elif not entry:
+            result.rebuild[lang] = "no earlier build"
+        elif entry.get("key") == keys[lang] and names and _outputs_exist(out, lang, names):
+            result.skip.append(lang)
+        elif entry.get("key") == keys[lang]:
+            result.rebuild[lang] = "outputs missing"
+        else:
+            changed = sorted(
+                k for k in set(hashes) | set(old_hashes)
+                if _uses(k, lang) and hashes.get(k) != old_hashes.get(k)
+            )
+            if changed:
+                shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+                result.rebuild[lang] = f"changed: {shown}"
+            else:
+                result.rebuild[lang] = "brief code or options changed"
+    return result
+
+
+def read_manifest(out: Path) -> dict:  # type: ignore[type-arg]
+    """The manifest of the last build in `out`, or an empty one."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_manifest(out: Path, built: Plan, files: dict[str, list[str]]) -> None:
+    """Record what was built from which inputs, atomically."""
+    previous = read_manifest(out)
+    outputs = previous.get("outputs", {})
+    for lang, names in files.items():
+        outputs[lang] = {"key": built.keys[lang], "files": sorted(names)}
+    data = {"hashes": built.hashes, "outputs": outputs}
+    tmp = out / f"{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
