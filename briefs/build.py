@@ -108,6 +108,14 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
     return project, report, refs
 
 
+def sources_of(project: Project) -> dict[str, set[str]]:
+    """The sources behind each fact and computed figure."""
+    found = {fid: {fact.source} for fid, fact in project.facts.items()}
+    for comp in project.computed.values():
+        found[comp.id] = {project.facts[i].source for i in comp.from_}
+    return found
+
+
 def _fonts(project: Project) -> FontSet:
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
@@ -136,6 +144,7 @@ def _chart_context(
             "sources": [source_line(sources[s], lang) for s in cited],
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
+            "size": chart.size,
         }
     del strings
     return contexts, files

@@ -280,7 +280,9 @@ def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts:
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            fig = Figure(figsize=(WIDTH_IN, _height(chart)), dpi=100)
+            width = WIDTH_IN if chart.size == "full" else WIDTH_IN / 2
+            height = _height(chart) if chart.size == "full" else 2.6
+            fig = Figure(figsize=(width, height), dpi=100)
             _DRAW[chart.type](fig, chart, facts, lang)
             fig.tight_layout(pad=0.4)
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -38,6 +38,13 @@ def source_line(src: model.Source, lang: str) -> str:
     return f"{head}“{title}”{original}, {src.publisher.en}, {when}."
 
 
+def short_cite(src: model.Source, lang: str) -> str:
+    """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia and Jiang Zhida (2025)."""
+    who = (src.author or src.publisher).get(lang)
+    year = src.date[:4]
+    return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
+
+
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
     ids = " ".join(fact_ids)
     return Markup(
@@ -110,8 +117,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
 
     notes = {
         src.id: Markup(
-            f'<span class="footnote" data-source="{src.id}">[{ref_number[src.id]}] '
-            f"{escape(source_line(src, lang))}</span>"
+            f'<span class="footnote" data-source="{src.id}">{escape(short_cite(src, lang))}'
+            f"{escape(strings['see_ref'].replace('{n}', str(ref_number[src.id])))}</span>"
             f'<a class="cite" href="#ref-{src.id}">[{ref_number[src.id]}]</a>'
         )
         for src in sources
@@ -162,13 +169,17 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
     timeline = []
     for f in events:
         refs = sorted({ref_number[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]})
-        row = {**short(f.id), "date": fmt.date(f.date or "", lang), "text": texts[f.id]}
+        row = {**short(f.id), "date": fmt.date(f.date or "", lang), "text": labels[f.id]}
         row["refs"] = refs
         timeline.append(row)
 
     countries = []
     for code in model.ASEAN_MEMBERS:
-        related = [f for f in facts.values() if code in f.countries]
+        related = [
+            f for f in facts.values()
+            if code in f.countries and f.section in ("progress", "path", "proposal")
+            and f.id not in secondary
+        ]
         countries.append(
             {
                 "code": code,
@@ -178,7 +189,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         )
 
     references = [
-        {"id": s.id, "number": ref_number[s.id], "text": source_line(s, lang), "file": s.file}
+        {"id": s.id, "number": ref_number[s.id], "text": source_line(s, lang), "file": s.file,
+         "short": short_cite(s, lang)}
         for s in sources
     ]
 

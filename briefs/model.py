@@ -51,6 +51,13 @@ def check_date(value: str) -> str:
     return value
 
 
+class Excerpt(Strict):
+    """The part of a source file that is the source: from `start` up to (not including) `end`."""
+
+    start: str = Field(min_length=2, description="Verbatim words where the article begins.")
+    end: str | None = Field(None, description="Verbatim words just after it ends (default: EOF).")
+
+
 class Source(Strict):
     """A source document that facts are distilled from."""
 
@@ -60,6 +67,9 @@ class Source(Strict):
     author: Text | None = Field(None, description="Author(s), if the source names any.")
     title: Text = Field(description="Title in the original language and in translation.")
     publisher: Text = Field(description="Publisher, outlet or journal.")
+    excerpt: Excerpt | None = Field(
+        None, description="Only this part of the file is the source (page clutter, other articles)."
+    )
 
     _date = field_validator("date")(check_date)
 
@@ -248,6 +258,9 @@ class Chart(Strict):
     facts: list[str] = Field(default_factory=list, description="Facts (timeline and matrix).")
     note: Text | None = Field(None, description="A note printed under the chart.")
     sections: list[Section] = Field(default_factory=list, description="Sections it illustrates.")
+    size: Literal["full", "half"] = Field(
+        "full", description="full: the text width; half: half the width, with the text beside it."
+    )
 
     @model_validator(mode="after")
     def _data(self) -> Chart:

@@ -74,6 +74,33 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
     return count
 
 
+_BLOCK = re.compile(r"<(p|li)\b[^>]*>(.*?)</\1>", re.S)
+NO_FOOTNOTES = "{# brief: no-footnotes #}"
+
+
+def footnote_gaps(templates: Path, sources_of: dict[str, set[str]]) -> list[Problem]:
+    """Paragraphs that use a source's facts without a footnote to that source."""
+    gaps: list[Problem] = []
+    for path in template_files(templates):
+        if path.suffix != ".j2" or "prose" not in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if NO_FOOTNOTES in text:
+            continue
+        for block in _BLOCK.finditer(text):
+            body = block.group(2)
+            needed = set().union(*(sources_of.get(m[2], set()) for m in _REFERENCE.finditer(body)))
+            cited = {m[1] for m in _NOTE.finditer(body)}
+            missing = sorted(needed - cited)
+            if missing:
+                line = text.count("\n", 0, block.start()) + 1
+                gaps.append(
+                    Problem(f"paragraph uses facts from {', '.join(missing)} without a footnote "
+                            f'to it: add {{{{ N["{missing[0]}"] }}}}', path, line)
+                )
+    return gaps
+
+
 def render_html(templates: Path, variant: str, context: dict[str, Any]) -> str:
     """Render one variant of the brief to an HTML string."""
     env = environment(templates)

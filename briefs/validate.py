@@ -118,7 +118,21 @@ def check_project(project: Project) -> Report:
                 )
             )
             continue
-        texts[src.id] = _source_text(path, path.stat().st_mtime)
+        text = _source_text(path, path.stat().st_mtime)
+        if src.excerpt is not None:
+            begin = text.find(normalise(src.excerpt.start))
+            end = text.find(normalise(src.excerpt.end), begin) if src.excerpt.end else len(text)
+            if begin < 0 or end < 0:
+                missing = src.excerpt.start if begin < 0 else src.excerpt.end
+                problems.append(
+                    Problem(
+                        f"source '{src.id}': excerpt marker {missing!r} is not in {src.file}",
+                        project.paths.facts / "brief.yaml",
+                    )
+                )
+                continue
+            text = text[begin:end]
+        texts[src.id] = text
 
     report = Report(facts=len(facts), sources=len(sources), charts=len(project.charts))
     for fact in facts.values():
