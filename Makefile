@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: brief test lint bench golden screenshots
+.PHONY: brief test lint bench golden screenshots reference
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,11 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	$(VENV)/bin/python -m briefs.golden
+
+reference: $(STAMP)
+	$(VENV)/bin/python -m briefs.docs README.md
+
+screenshots: brief
+	mkdir -p docs
+	pdftoppm -r 60 -png -f 1 -l 1 -singlefile build/zh/china-asean-digital.pdf docs/page-zh
+	pdftoppm -r 60 -png -f 1 -l 1 -singlefile build/en/china-asean-digital.pdf docs/page-en

@@ -250,6 +250,19 @@ def new(directory: Annotated[Path, typer.Argument(help="Folder for the new brief
     typer.echo(f"next: cd {directory} && brief build --lang all")
 
 
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="facts, brief, charts or computed.")] = "facts",
+) -> None:
+    """Print the JSON Schema of a project file, so an editor can validate and complete it."""
+    from briefs.docs import SCHEMAS, json_schema
+
+    if kind not in SCHEMAS:
+        typer.echo(f"error: unknown kind '{kind}'; use {', '.join(SCHEMAS)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    typer.echo(json_schema(kind))
+
+
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

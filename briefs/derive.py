@@ -15,6 +15,10 @@ from briefs.project import Project
 from briefs.validate import Report, compute, is_due
 
 
+COUNTRY_ITEMS = 6
+REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
+
+
 @dataclass(frozen=True)
 class Strings:
     """The interface strings of one language (templates/strings/<lang>.yaml)."""
@@ -137,6 +141,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "source_id": src.id,
             "ref": ref_number[src.id],
             "actual": fact.kind == "actual",
+            "event": fact.value is None,
         }
 
     conflicts = [
@@ -178,13 +183,18 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         related = [
             f for f in facts.values()
             if code in f.countries and f.section in ("progress", "path", "proposal")
-            and f.id not in secondary
+            and f.id not in secondary and len(f.countries) < REGIONAL
         ]
+        # Country-specific items first, then those with a figure or date, newest first.
+        related.sort(
+            key=lambda f: (len(f.countries), f.value is None and f.date is None, -(f.year or 0), f.id)
+        )
         countries.append(
             {
                 "code": code,
                 "name": model.COUNTRIES[code][0 if lang == "zh" else 1],
-                "facts": [short(f.id) for f in sorted(related, key=lambda f: (f.section, f.id))],
+                "facts": [short(f.id) for f in related[:COUNTRY_ITEMS]],
+                "more": max(0, len(related) - COUNTRY_ITEMS),
             }
         )
 

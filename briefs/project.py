@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -163,6 +165,14 @@ def load_project(root: Path) -> Project:
     problems: list[Problem] = []
     brief_doc = load_yaml(brief_path)
     brief = validate_document(brief_doc, model.Brief, "sources")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        # Reproducible-builds convention: the environment may pin the edition date.
+        try:
+            stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}") from None
+        brief = brief.model_copy(update={"as_of": stamp})
     project = Project(paths, brief, inputs=[brief_path])
 
     fact_files = sorted(p for p in paths.facts.glob("*.yaml") if p.name != BRIEF_FILE)

@@ -1,0 +1,138 @@
+"""The default brief as a reader gets it: structure, figures, both languages, memo, golden text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from briefs.build import sources_of
+from briefs.cli import app
+from briefs.golden import GOLDEN, golden_text
+from briefs.project import load_project
+from briefs.render import footnote_gaps
+
+ROOT = Path(__file__).resolve().parents[1]
+PROSE = ROOT / "templates" / "prose"
+NAME = "china-asean-digital"
+SECTIONS = ("sec-findings", "sec-background", "sec-progress", "sec-challenges", "sec-paths",
+            "sec-timeline", "sec-countries", "sec-data-note", "sec-references")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("default")
+    result = CliRunner().invoke(
+        app, ["build", "--project", str(ROOT), "--out", str(target), "--force"]
+    )
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def _html(out: Path, lang: str) -> str:
+    return (out / lang / f"{NAME}.html").read_text(encoding="utf-8")
+
+
+def test_sections_toc_figures_and_tables(out: Path) -> None:
+    for lang in ("zh", "en"):
+        html = _html(out, lang)
+        for section in SECTIONS:
+            assert f'id="{section}"' in html, f"{lang}: {section} missing"
+        toc = re.search(r'<nav class="toc".*?</nav>', html, re.S)
+        assert toc is not None
+        assert len(re.findall(r"<li>", toc.group(0))) == 8
+        assert len(re.findall(r'<figure class="chart', html)) == 12
+        numbers = [int(n) for n in re.findall(r'<span class="num">(?:图|Figure )(\d+)</span>', html)]
+        assert numbers == list(range(1, 13)), "figures are numbered in document order"
+        assert len(re.findall(r"<caption>", html)) >= 3
+
+
+def test_pdf_toc_has_page_numbers_and_bookmarks(out: Path) -> None:
+    reader = PdfReader(out / "zh" / f"{NAME}.pdf")
+    first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    runs = re.findall(r"(?:\b\d{1,2} ){7}\d{1,2}\b", first)
+    assert runs, "the contents list carries page numbers"
+    numbers = [int(n) for n in runs[0].split()]
+    assert numbers == sorted(numbers) and numbers[0] >= 1 and numbers[-1] <= len(reader.pages)
+    assert "合作进展" in first and "参考文献" in first
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "合作进展" in titles and "主要挑战" in titles and "推进路径与建议" in titles
+
+
+def test_page_counts(out: Path) -> None:
+    for lang in ("zh", "en"):
+        reader = PdfReader(out / lang / f"{NAME}.pdf")
+        pages = [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages]
+        heading = "合作大事记" if lang == "zh" else "Timelineofmilestones"
+        body_end = next(i for i, text in enumerate(pages) if heading in text and i > 1)
+        # About 8-16 pages of body in Chinese; English prose runs about a quarter longer.
+        limit = 17 if lang == "zh" else 21
+        assert 8 <= body_end <= limit, f"{lang}: the body runs to page {body_end}"
+        memo = PdfReader(out / lang / f"{NAME}-memo.pdf")
+        assert len(memo.pages) == 1, f"{lang}: the memo must fit one page"
+
+
+def test_pdf_metadata(out: Path) -> None:
+    for lang, title in (("zh", "中国—东盟数字经济与人工智能合作"),
+                        ("en", "China–ASEAN Cooperation on the Digital Economy")):
+        reader = PdfReader(out / lang / f"{NAME}.pdf")
+        meta = reader.metadata
+        assert meta is not None and meta.title is not None and meta.title.startswith(title)
+        assert meta.author and meta.subject and meta.get("/Keywords")
+        assert str(reader.trailer["/Root"].get("/Lang", "")).startswith(lang)
+
+
+def test_both_languages_carry_the_same_facts(out: Path) -> None:
+    def fact_ids(html: str) -> set[str]:
+        return {i for group in re.findall(r'data-fact="([^"]+)"', html) for i in group.split()}
+
+    zh, en = fact_ids(_html(out, "zh")), fact_ids(_html(out, "en"))
+    assert zh == en
+    assert len(zh) > 100
+
+
+def test_each_section_cites_the_same_facts_in_both_languages() -> None:
+    for zh_file in sorted((PROSE / "zh").glob("*.j2")):
+        en_file = PROSE / "en" / zh_file.name
+        pattern = r"""[FYDL]\[\s*["']([^"']+)["']\s*\]"""
+        zh = set(re.findall(pattern, zh_file.read_text(encoding="utf-8")))
+        en = set(re.findall(pattern, en_file.read_text(encoding="utf-8")))
+        assert zh == en, f"{zh_file.name}: only zh {sorted(zh - en)}, only en {sorted(en - zh)}"
+
+
+# Digits may appear in prose only as years or inside proper names; every figure comes from F[...].
+ALLOWED = re.compile(
+    r"(19|20)\d\d|[3-6]G|3\.0|10\+[13]|\bG7\b|H2X|\bB3W\b|\bG3\b"
+)
+
+
+def test_no_number_is_typed_into_prose() -> None:
+    for path in sorted(PROSE.rglob("*.j2")):
+        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]+>", " ", path.read_text(encoding="utf-8"))
+        stray = [m.group(0) for m in re.finditer(r"[\w.+]*\d[\w.+]*", ALLOWED.sub("", text))
+                 if re.search(r"\d", m.group(0))]
+        assert not stray, f"{path.relative_to(ROOT)}: typed numbers {stray[:5]}"
+
+
+def test_every_paragraph_footnotes_its_sources() -> None:
+    project = load_project(ROOT)
+    assert footnote_gaps(project.paths.templates, sources_of(project)) == []
+
+
+def test_data_note_shows_conflicts_and_passed_forecasts(out: Path) -> None:
+    html = _html(out, "zh")
+    note = html[html.index('id="sec-data-note"') : html.index('id="sec-references"')]
+    assert "超过6.6亿" in note and "近7亿" in note
+    assert 'data-fact="asean-digital-economy-gdp-share-2025-forecast"' in note
+    en = _html(out, "en")
+    assert "year passed; outcome not in the sources" in en
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_golden_text(out: Path, lang: str) -> None:
+    expected = (GOLDEN / f"{lang}.txt").read_text(encoding="utf-8")
+    actual = golden_text(_html(out, lang))
+    assert actual == expected, "the brief's text changed; if intended, run `make golden`"
