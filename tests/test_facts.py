@@ -26,7 +26,7 @@ def _edit(path: Path, old: str, new: str) -> int:
 def test_default_project_passes(runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"ok: \d+ facts from 5 sources, \d+ charts, \d+ quotes verified", result.output)
+    assert re.search(r"ok: \d+ facts from 6 sources, \d+ charts, \d+ quotes verified", result.output)
 
 
 def test_fact_base_coverage() -> None:
