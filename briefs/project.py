@@ -69,14 +69,15 @@ class Project:
     inputs: list[Path] = field(default_factory=list)
 
     def locate(
-        self, item_id: str, field_name: str | None = None
+        self, item_id: str, field_path: str | Loc | None = None
     ) -> tuple[Path | None, int | None, int | None]:
         """File, line and column of an item, or of one of its fields when given."""
         found = self.where.get(item_id)
         if found is None:
             return None, None, None
-        if field_name and found.doc is not None:
-            line, column = found.doc.where((*found.loc, field_name))
+        if field_path and found.doc is not None:
+            path = (field_path,) if isinstance(field_path, str) else tuple(field_path)
+            line, column = found.doc.where((*found.loc, *path))
             return found.file, line, column
         return found.file, found.line, None
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from briefs import model
 from briefs.errors import InputError, Problem
+from briefs.loader import Loc
 from briefs.project import Project
 
 _SPACE = re.compile(r"\s+")
@@ -103,8 +104,8 @@ def check_project(project: Project) -> Report:
     facts = project.facts
     sources = {s.id: s for s in project.brief.sources}
 
-    def problem(item_id: str, message: str, field_name: str | None = None) -> None:
-        file, line, column = project.locate(item_id, field_name)
+    def problem(item_id: str, message: str, field_path: str | Loc | None = None) -> None:
+        file, line, column = project.locate(item_id, field_path)
         problems.append(Problem(message, file, line, column, item_id))
 
     texts: dict[str, str] = {}
@@ -218,12 +219,23 @@ def _recheck(
     )
 
 
+def _field(chart: model.Chart, ids: set[str] | None = None) -> Loc:
+    """Where in a chart spec the offending facts are listed."""
+    if chart.facts:
+        return ("facts",)
+    for index, series in enumerate(chart.series):
+        if ids is None or ids & set(series.facts):
+            return ("series", index, "facts")
+    return ("series",)
+
+
 def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: object) -> None:
     assert callable(problem)
     ids = [i for s in chart.series for i in s.facts] + list(chart.facts)
     missing = [i for i in ids if i not in facts]
     if missing:
-        problem(chart.id, f"chart refers to unknown fact(s): {', '.join(missing)}")
+        problem(chart.id, f"chart refers to unknown fact(s): {', '.join(missing)}",
+                _field(chart, set(missing)))
         return
     if chart.type == "timeline":
         undated = [i for i in chart.facts if facts[i].date is None]
@@ -239,7 +251,8 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: obje
     if None in units:
         problem(chart.id, "every fact in a chart series needs a value and unit")
     elif len(units) > 1:
-        problem(chart.id, f"a chart mixes units: {', '.join(sorted(str(u) for u in units))}")
+        problem(chart.id, f"a chart mixes units: {', '.join(sorted(str(u) for u in units))}",
+                _field(chart))
     for series in chart.series:
         periods = [facts[i].period for i in series.facts]
         if None in periods:
