@@ -21,7 +21,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check briefs tests benchmarks
 	$(VENV)/bin/ruff format --check briefs tests benchmarks
-	$(VENV)/bin/mypy briefs
+	$(VENV)/bin/mypy briefs benchmarks
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench.py

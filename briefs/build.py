@@ -1,4 +1,4 @@
-"""Turn a brief project into finished outputs: gather everything in memory, then write and swap in."""
+"""Turn a brief project into finished outputs: gather everything, then write and swap in."""
 
 from __future__ import annotations
 
@@ -102,9 +102,7 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
     project = load_project(root)
     report = check_project(project)
     known = set(project.facts) | set(project.computed)
-    refs = check_references(
-        project.paths.templates, known, {s.id for s in project.brief.sources}
-    )
+    refs = check_references(project.paths.templates, known, {s.id for s in project.brief.sources})
     return project, report, refs
 
 
@@ -154,7 +152,11 @@ def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dic
     rows = []
     for change in changes:
         current = project.facts.get(change.id)
-        label = current.label.get(lang) if current else (change.old or {}).get("label", {}).get(lang, "")
+        label = (
+            current.label.get(lang)
+            if current
+            else (change.old or {}).get("label", {}).get(lang, "")
+        )
         rows.append(
             {
                 "kind": change.kind,
@@ -198,8 +200,7 @@ def build(
     progress("preparing fonts")
     fonts = _fonts(project)
     styles = {
-        name: (project.paths.templates / name).read_text(encoding="utf-8")
-        for name in STYLESHEETS
+        name: (project.paths.templates / name).read_text(encoding="utf-8") for name in STYLESHEETS
     }
 
     staged: dict[str, dict[str, bytes | str]] = {}
@@ -256,8 +257,11 @@ def build(
                 swap_in(staging, out / lang)
             write_snapshot(out / SNAPSHOT, current)
             write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
-            write_manifest(out, todo, {lang: list(staged[lang]) + _pdf_names(project, variants)
-                                       for lang in staged})
+            write_manifest(
+                out,
+                todo,
+                {lang: list(staged[lang]) + _pdf_names(project, variants) for lang in staged},
+            )
         finally:
             for staging in staging_dirs.values():
                 if staging.exists():

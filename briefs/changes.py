@@ -60,7 +60,11 @@ def shown(fact: dict[str, Any] | None, lang: str) -> str:
         when = fact.get("period")
         if not when:
             return text
-        return f"{text}（{fmt.period(when, lang)}）" if lang == "zh" else f"{text} ({fmt.period(when, lang)})"
+        return (
+            f"{text}（{fmt.period(when, lang)}）"
+            if lang == "zh"
+            else f"{text} ({fmt.period(when, lang)})"
+        )
     if fact.get("date"):
         return fmt.date(fact["date"], lang)
     return str(fact.get("text", fact.get("label", {})).get(lang, ""))
@@ -75,8 +79,7 @@ def describe(change: Change, lang: str) -> str:
     before, after = shown(change.old, lang), shown(change.new, lang)
     if before == after:
         fields = sorted(
-            k for k in _COMPARED
-            if (change.old or {}).get(k) != (change.new or {}).get(k)
+            k for k in _COMPARED if (change.old or {}).get(k) != (change.new or {}).get(k)
         )
         return f"~ {change.id}: {', '.join(fields)} changed"
     return f"~ {change.id}: {before} → {after}"

@@ -1,4 +1,4 @@
-"""Turn chart specifications and their facts into SVG charts (matplotlib Figure, no pyplot), cached by content."""
+"""Turn chart specifications and their facts into SVG charts (matplotlib, no pyplot), cached."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefs import __version__
+from briefs import __version__, model
 from briefs import formatting as fmt
-from briefs import model
 from briefs.errors import RenderError
 from briefs.fonts import FontSet
 
@@ -49,7 +48,9 @@ def _x_label(fact: model.Fact, lang: str) -> str:
 
 
 def _value_text(value: float, lang: str) -> str:
-    return fmt.number(round(value, 2), lang) if abs(value) < 10_000 else fmt.number(round(value), lang)
+    return (
+        fmt.number(round(value, 2), lang) if abs(value) < 10_000 else fmt.number(round(value), lang)
+    )
 
 
 def _is_projection(fact: model.Fact) -> bool:
@@ -65,7 +66,12 @@ def _legend_for_kinds(ax: Any, kinds: set[str], lang: str) -> None:
     for kind in ("estimate", "forecast", "target"):
         if kind in kinds:
             handles.append(
-                Patch(facecolor="white", edgecolor=PALETTE[0], hatch="////", label=fmt.KIND[lang][kind])
+                Patch(
+                    facecolor="white",
+                    edgecolor=PALETTE[0],
+                    hatch="////",
+                    label=fmt.KIND[lang][kind],
+                )
             )
     ax.legend(handles=handles, frameon=False, loc="upper left", fontsize=8)
 
@@ -102,11 +108,26 @@ def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
             top = max(top, y)
             projected = _is_projection(fact)
             kinds.add(fact.kind)
-            ax.bar(x, y, width=width * 0.92, color="white" if projected else color,
-                   edgecolor=color, hatch="////" if projected else None, linewidth=1.0,
-                   label=s.label.get(lang) if i == s.facts[0] else None)
-            ax.annotate(_value_text(y, lang), (x, y), xytext=(0, 2), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=8, color=INK)
+            ax.bar(
+                x,
+                y,
+                width=width * 0.92,
+                color="white" if projected else color,
+                edgecolor=color,
+                hatch="////" if projected else None,
+                linewidth=1.0,
+                label=s.label.get(lang) if i == s.facts[0] else None,
+            )
+            ax.annotate(
+                _value_text(y, lang),
+                (x, y),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=INK,
+            )
     ax.set_xticks(range(len(periods)), periods)
     ax.set_ylim(0, top * 1.18 or 1)
     if chart.unit:
@@ -128,13 +149,26 @@ def _draw_line(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
         actual = [(x, y) for x, y, p in zip(xs, ys, pts, strict=True) if not _is_projection(p)]
         ax.plot(xs, ys, color=color, linewidth=1.2, linestyle="--", marker="none")
         if actual:
-            ax.plot(*zip(*actual, strict=True), color=color, linewidth=1.8, marker="o", markersize=4,
-                    label=s.label.get(lang))
+            ax.plot(
+                *zip(*actual, strict=True),
+                color=color,
+                linewidth=1.8,
+                marker="o",
+                markersize=4,
+                label=s.label.get(lang),
+            )
         for x, y, p in zip(xs, ys, pts, strict=True):
             if _is_projection(p):
                 ax.plot([x], [y], marker="o", markersize=5, markerfacecolor="white", color=color)
-            ax.annotate(_value_text(y, lang), (x, y), xytext=(0, 5), textcoords="offset points",
-                        ha="center", fontsize=8, color=INK)
+            ax.annotate(
+                _value_text(y, lang),
+                (x, y),
+                xytext=(0, 5),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color=INK,
+            )
         years = sorted({x for x in xs})
         ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)
@@ -154,10 +188,23 @@ def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
     for y, (i, v) in enumerate(zip(ids, values, strict=True)):
         fact = facts[i]
         projected = _is_projection(fact)
-        ax.barh(y, v, height=0.6, color="white" if projected else PALETTE[0], edgecolor=PALETTE[0],
-                hatch="////" if projected else None)
-        ax.annotate(_value_text(v, lang), (v, y), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8, color=INK)
+        ax.barh(
+            y,
+            v,
+            height=0.6,
+            color="white" if projected else PALETTE[0],
+            edgecolor=PALETTE[0],
+            hatch="////" if projected else None,
+        )
+        ax.annotate(
+            _value_text(v, lang),
+            (v, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=INK,
+        )
     ax.set_yticks(range(len(ids)), [_wrap(label, lang, 22) for label in labels])
     ax.invert_yaxis()
     ax.set_xlim(0, max(values) * 1.2 or 1)
@@ -196,8 +243,11 @@ def _draw_timeline(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], l
         color = PALETTE[0] if f.kind == "actual" else PALETTE[2]
         ax.plot([lo - 0.2, x], [row, row], color=GRID, linewidth=0.6, zorder=1)
         ax.plot([x], [row], marker="o", markersize=5, color=color, zorder=3)
-        labels.append(f"{f.label.get(lang)}（{fmt.date(f.date or '', lang)}）" if lang == "zh"
-                      else f"{f.label.get(lang)} ({fmt.date(f.date or '', lang)})")
+        labels.append(
+            f"{f.label.get(lang)}（{fmt.date(f.date or '', lang)}）"
+            if lang == "zh"
+            else f"{f.label.get(lang)} ({fmt.date(f.date or '', lang)})"
+        )
     ax.set_yticks(range(len(events)), [_wrap(s, lang, 72 if lang == "zh" else 70) for s in labels])
     ax.set_xlim(lo - 0.2, hi + 0.2)
     ax.set_ylim(len(events) - 0.5, -0.7)
@@ -218,10 +268,15 @@ def _draw_matrix(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lan
             filled = code in fact.countries
             ax.add_patch(_cell(c, r, PALETTE[r % len(PALETTE)] if filled else "#f1f3f6"))
     names = [model.COUNTRIES[c][0 if lang == "zh" else 1] for c in cols]
-    ax.set_xticks([c + 0.5 for c in range(len(cols))], names, rotation=0 if lang == "zh" else 40,
-                  ha="center" if lang == "zh" else "right")
-    ax.set_yticks([r + 0.5 for r in range(len(rows))],
-                  [_wrap(f.label.get(lang), lang, 30) for f in rows])
+    ax.set_xticks(
+        [c + 0.5 for c in range(len(cols))],
+        names,
+        rotation=0 if lang == "zh" else 40,
+        ha="center" if lang == "zh" else "right",
+    )
+    ax.set_yticks(
+        [r + 0.5 for r in range(len(rows))], [_wrap(f.label.get(lang), lang, 30) for f in rows]
+    )
     ax.set_xlim(0, len(cols))
     ax.set_ylim(len(rows), 0)
     ax.tick_params(labelsize=8, length=0, colors=INK)
@@ -266,7 +321,7 @@ def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts:
 
     for path in fonts.files.values():
         font_manager.fontManager.addfont(str(path))
-    rc = {
+    rc: dict[str, Any] = {
         "font.family": _families(lang),
         "font.size": 9,
         "svg.fonttype": "path",
@@ -277,7 +332,7 @@ def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts:
         "hatch.color": PALETTE[0],
     }
     buffer = io.BytesIO()
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
+    with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
         warnings.simplefilter("error")
         try:
             width = WIDTH_IN if chart.size == "full" else WIDTH_IN / 2
@@ -332,7 +387,7 @@ def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str
         else:
             body = sep.join(
                 f"{f.label.get(lang)}: "
-                + ", ".join(model.COUNTRIES[c][0 if lang == 'zh' else 1] for c in f.countries)
+                + ", ".join(model.COUNTRIES[c][0 if lang == "zh" else 1] for c in f.countries)
                 for f in items
             )
         return f"{chart.title.get(lang)}. {body}"
@@ -343,8 +398,13 @@ def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str
             f = facts[i]
             when = fmt.period(f.period, lang) if f.period else ""
             figure = fmt.figure(f.value or 0, f.unit or "count", f.approx, lang)
-            kind = "" if f.kind == "actual" else f"（{fmt.KIND[lang][f.kind]}）" if lang == "zh" \
+            kind = (
+                ""
+                if f.kind == "actual"
+                else f"（{fmt.KIND[lang][f.kind]}）"
+                if lang == "zh"
                 else f" ({fmt.KIND[lang][f.kind]})"
+            )
             label = f.label.get(lang) if chart.type == "barh" else when
             points.append(f"{label} {figure}{kind}")
         parts.append(f"{s.label.get(lang)}: " + ", ".join(points))

@@ -1,4 +1,4 @@
-"""Turn command lines into calls of the build and check functions, and errors into clear messages."""
+"""Turn command lines into calls of the build functions, and errors into clear messages."""
 
 from __future__ import annotations
 
@@ -30,8 +30,12 @@ state: dict[str, Any] = {"debug": False, "exit": 1}
 
 ProjectOpt = Annotated[
     Path,
-    typer.Option("--project", "-p", help="The brief project folder (holds facts/, charts/, templates/).",
-                 file_okay=False),
+    typer.Option(
+        "--project",
+        "-p",
+        help="The brief project folder (holds facts/, charts/, templates/).",
+        file_okay=False,
+    ),
 ]
 
 
@@ -80,8 +84,13 @@ def _langs(lang: str) -> tuple[str, ...]:
 
 
 def _run_build(
-    root: Path, target: Path, langs: tuple[str, ...], variants: tuple[str, ...], force: bool,
-    quiet: bool, verbose: bool,
+    root: Path,
+    target: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    force: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> bool:
     """One build with its report; returns False (after printing the error) if it failed."""
     from briefs.incremental import plan
@@ -97,8 +106,15 @@ def _run_build(
 
     progress = (lambda message: typer.echo(f"  {message}", err=True)) if verbose else None
     try:
-        result = run_build(root, target, langs, variants, force=force, planned=todo,
-                           **({"progress": progress} if progress else {}))
+        result = run_build(
+            root,
+            target,
+            langs,
+            variants,
+            force=force,
+            planned=todo,
+            **({"progress": progress} if progress else {}),
+        )
     except BriefError as exc:
         _report(exc)
         return False
@@ -136,9 +152,7 @@ LangOpt = Annotated[str, typer.Option("--lang", "-l", help="zh, en or all.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Output folder [default: PROJECT/build].")
 ]
-VariantOpt = Annotated[
-    str, typer.Option("--variant", help="report, memo (one A4 page) or all.")
-]
+VariantOpt = Annotated[str, typer.Option("--variant", help="report, memo (one A4 page) or all.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print each stage.")]
 
@@ -149,7 +163,9 @@ def build(
     out: OutOpt = None,
     project: ProjectOpt = Path("."),
     variant: VariantOpt = "all",
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even if nothing changed.")
+    ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -171,7 +187,7 @@ def watch(
     project: ProjectOpt = Path("."),
     variant: VariantOpt = "all",
 ) -> None:
-    """Rebuild on every save of a fact, chart or template; errors are printed and watching goes on."""
+    """Rebuild on every save of a fact, chart or template; print errors and keep watching."""
     from watchfiles import watch as watch_files
 
     from briefs.incremental import input_files
@@ -190,9 +206,13 @@ def watch(
 
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="A fact file, a project or facts folder, or a git revision.")],
+    old: Annotated[
+        str, typer.Argument(help="A fact file, a project or facts folder, or a git revision.")
+    ],
     new: Annotated[str, typer.Argument(help="The same, to compare with OLD.")] = "HEAD",
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the figures: zh or en.")] = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", help="Language of the figures: zh or en.")
+    ] = "en",
     project: ProjectOpt = Path("."),
 ) -> None:
     """Show the facts added, removed and changed between two fact files or git revisions."""
@@ -237,7 +257,9 @@ def check(project: ProjectOpt = Path(".")) -> None:
 
 
 @app.command()
-def new(directory: Annotated[Path, typer.Argument(help="Folder for the new brief project.")]) -> None:
+def new(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new brief project.")],
+) -> None:
     """Start a new brief project: an example fact file, source, chart and templates that build."""
     from briefs.new import new_project
 

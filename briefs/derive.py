@@ -14,7 +14,6 @@ from briefs import model
 from briefs.project import Project
 from briefs.validate import Report, compute, is_due
 
-
 COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
 
@@ -43,7 +42,7 @@ def source_line(src: model.Source, lang: str) -> str:
 
 
 def short_cite(src: model.Source, lang: str) -> str:
-    """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia and Jiang Zhida (2025)."""
+    """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia … (2025)."""
     who = (src.author or src.publisher).get(lang)
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
@@ -59,8 +58,11 @@ def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, cs
 
 def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings) -> str:
     src = next(s for s in project.brief.sources if s.id == fact.source)
-    parts = [f"{strings['source']}{src.publisher.get(lang)}（{fmt.date(src.date, lang)}）"
-             if lang == "zh" else f"{strings['source']}{src.publisher.get(lang)} ({fmt.date(src.date, lang)})"]
+    parts = [
+        f"{strings['source']}{src.publisher.get(lang)}（{fmt.date(src.date, lang)}）"
+        if lang == "zh"
+        else f"{strings['source']}{src.publisher.get(lang)} ({fmt.date(src.date, lang)})"
+    ]
     when = fact.period or fact.date
     if when:
         parts.append(fmt.period(when, lang) if fact.period else fmt.date(when, lang))
@@ -77,7 +79,7 @@ def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
 
 
 def derive(project: Project, report: Report, lang: str, strings: Strings) -> dict[str, Any]:
-    """Build the template context for one language: every figure formatted, nothing computed later."""
+    """Build the template context for one language: every figure formatted here."""
     brief = project.brief
     facts = project.facts
     as_of = brief.as_of
@@ -112,8 +114,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
 
     for comp in project.computed.values():
         parts = [facts[i] for i in comp.from_]
-        value = compute(comp.method, [p.value for p in parts if p.value is not None],
-                        [p.year for p in parts])
+        value = compute(
+            comp.method, [p.value for p in parts if p.value is not None], [p.year for p in parts]
+        )
         shown = _computed_text(comp, value, lang)
         title = f"{strings['computed']}{comp.label.get(lang)}"
         figures[comp.id] = _data(round(value, 6), comp.from_, title, shown, "fact computed")
@@ -144,16 +147,16 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "event": fact.value is None,
         }
 
-    conflicts = [
-        {"a": short(a), "b": short(b)} for a, b in report.conflicts
-    ]
+    conflicts = [{"a": short(a), "b": short(b)} for a, b in report.conflicts]
     due = [short(i) for i in report.due]
     rechecks = [
         {
             "fact": short(r.fact),
             "method": r.method,
-            "computed": fmt.percent(r.computed, lang) if r.method in ("growth", "cagr")
-            else fmt.multiple(r.computed, lang) if r.method in ("ratio", "increase")
+            "computed": fmt.percent(r.computed, lang)
+            if r.method in ("growth", "cagr")
+            else fmt.multiple(r.computed, lang)
+            if r.method in ("ratio", "increase")
             else fmt.figure(r.computed, facts[r.fact].unit or "count", "exact", lang),
             "agrees": r.agrees,
         }
@@ -165,15 +168,20 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
     ours = set(model.ASEAN_MEMBERS) | {"CN", "ASEAN"}
     events = sorted(
         (
-            f for f in facts.values()
-            if f.date is not None and f.id not in secondary and f.section != "proposal"
+            f
+            for f in facts.values()
+            if f.date is not None
+            and f.id not in secondary
+            and f.section != "proposal"
             and (not f.countries or ours & set(f.countries))
         ),
         key=lambda f: (f.date or "", f.id),
     )
     timeline = []
     for f in events:
-        refs = sorted({ref_number[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]})
+        refs = sorted(
+            {ref_number[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]}
+        )
         row = {**short(f.id), "date": fmt.date(f.date or "", lang), "text": labels[f.id]}
         row["refs"] = refs
         timeline.append(row)
@@ -181,13 +189,21 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
     countries = []
     for code in model.ASEAN_MEMBERS:
         related = [
-            f for f in facts.values()
-            if code in f.countries and f.section in ("progress", "path", "proposal")
-            and f.id not in secondary and len(f.countries) < REGIONAL
+            f
+            for f in facts.values()
+            if code in f.countries
+            and f.section in ("progress", "path", "proposal")
+            and f.id not in secondary
+            and len(f.countries) < REGIONAL
         ]
         # Country-specific items first, then those with a figure or date, newest first.
         related.sort(
-            key=lambda f: (len(f.countries), f.value is None and f.date is None, -(f.year or 0), f.id)
+            key=lambda f: (
+                len(f.countries),
+                f.value is None and f.date is None,
+                -(f.year or 0),
+                f.id,
+            )
         )
         countries.append(
             {
@@ -199,8 +215,13 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         )
 
     references = [
-        {"id": s.id, "number": ref_number[s.id], "text": source_line(s, lang), "file": s.file,
-         "short": short_cite(s, lang)}
+        {
+            "id": s.id,
+            "number": ref_number[s.id],
+            "text": source_line(s, lang),
+            "file": s.file,
+            "short": short_cite(s, lang),
+        }
         for s in sources
     ]
 

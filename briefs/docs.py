@@ -1,4 +1,4 @@
-"""Turn the pydantic models into a JSON Schema for editors and a Markdown reference for the README."""
+"""Turn the pydantic models into a JSON Schema for editors and a reference for the README."""
 
 from __future__ import annotations
 
@@ -36,9 +36,21 @@ def _type(info: Any) -> str:
 def reference() -> str:
     """A Markdown table per model: field, type, required, description."""
     seen: list[type[BaseModel]] = []
-    order = [model.Brief, model.Source, model.Excerpt, model.FactFile, model.Fact, model.Derived,
-             model.ComputedFile, model.Computed, model.ChartFile, model.Chart, model.Series,
-             model.Scale, model.Text]
+    order: list[type[BaseModel]] = [
+        model.Brief,
+        model.Source,
+        model.Excerpt,
+        model.FactFile,
+        model.Fact,
+        model.Derived,
+        model.ComputedFile,
+        model.Computed,
+        model.ChartFile,
+        model.Chart,
+        model.Series,
+        model.Scale,
+        model.Text,
+    ]
     lines: list[str] = []
     for cls in order:
         if cls in seen:

@@ -1,4 +1,4 @@
-"""Turn the packaged fonts into small cached subsets for the brief's characters, for PDF, HTML and charts."""
+"""Turn the packaged fonts into small cached subsets for the brief's PDF, HTML and charts."""
 
 from __future__ import annotations
 
@@ -44,11 +44,19 @@ def _faces() -> list[Face]:
         Face("Noto Sans SC", 400, "normal", pylopdf_fonts_zh_cn.sans_path(), False),
     ]
     for weight in (400, 600, 700):
-        faces.append(Face("Source Serif 4", weight, "normal", serif / "SourceSerif4[opsz,wght].ttf", True))
+        faces.append(
+            Face("Source Serif 4", weight, "normal", serif / "SourceSerif4[opsz,wght].ttf", True)
+        )
         faces.append(Face("Source Sans 3", weight, "normal", sans / "SourceSans3[wght].ttf", True))
     for weight in (400, 700):
         faces.append(
-            Face("Source Serif 4", weight, "italic", serif / "SourceSerif4-Italic[opsz,wght].ttf", True)
+            Face(
+                "Source Serif 4",
+                weight,
+                "italic",
+                serif / "SourceSerif4-Italic[opsz,wght].ttf",
+                True,
+            )
         )
     faces.append(Face("Source Sans 3", 400, "italic", sans / "SourceSans3-Italic[wght].ttf", True))
     return faces
@@ -70,8 +78,8 @@ class FontSet:
         rules = []
         for face, path in self.files.items():
             rules.append(
-                "@font-face { font-family: '%s'; font-weight: %d; font-style: %s; "
-                "src: url('%s%s'); }" % (face.family, face.weight, face.style, prefix, path.name)
+                f"@font-face {{ font-family: '{face.family}'; font-weight: {face.weight}; "
+                f"font-style: {face.style}; src: url('{prefix}{path.name}'); }}"
             )
         return "\n".join(rules)
 
@@ -101,8 +109,14 @@ def charset_of(paths: list[Path], extra: str = "") -> frozenset[str]:
 # made once per machine whatever the project says; only the CJK subsets follow the project's text.
 LATIN = frozenset(
     chr(c)
-    for lo, hi in ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20BF), (0x2100, 0x215F),
-                   (0x2190, 0x2199), (0x2212, 0x2212))
+    for lo, hi in (
+        (0x20, 0x24F),
+        (0x2000, 0x206F),
+        (0x20A0, 0x20BF),
+        (0x2100, 0x215F),
+        (0x2190, 0x2199),
+        (0x2212, 0x2212),
+    )
     for c in range(lo, hi + 1)
 )
 
@@ -124,8 +138,21 @@ def _make(face: Face, chars: frozenset[str], out: Path) -> None:
     from fontTools.varLib import instancer
 
     options = subset.Options()
-    options.layout_features = ["kern", "liga", "locl", "onum", "lnum", "tnum", "pnum", "ccmp",
-                               "mark", "mkmk", "vert", "halt", "palt"]
+    options.layout_features = [
+        "kern",
+        "liga",
+        "locl",
+        "onum",
+        "lnum",
+        "tnum",
+        "pnum",
+        "ccmp",
+        "mark",
+        "mkmk",
+        "vert",
+        "halt",
+        "palt",
+    ]
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.drop_tables += ["DSIG"]

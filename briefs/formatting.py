@@ -13,7 +13,13 @@ LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 
 _APPROX = {
     "zh": {"exact": "", "about": "约", "over": "超过", "nearly": "近", "under": "不足"},
-    "en": {"exact": "", "about": "about ", "over": "more than ", "nearly": "nearly ", "under": "under "},
+    "en": {
+        "exact": "",
+        "about": "about ",
+        "over": "more than ",
+        "nearly": "nearly ",
+        "under": "under ",
+    },
 }
 _CURRENCY = {
     "zh": {"USD": "{n}美元", "CNY": "{n}元"},
@@ -21,14 +27,29 @@ _CURRENCY = {
 }
 _SUFFIX = {
     "zh": {"percent": "%", "multiple": "倍", "points": "分", "minutes": "分钟", "years": "年"},
-    "en": {"percent": "%", "multiple": " times", "points": " points", "minutes": " minutes",
-           "years": " years"},
+    "en": {
+        "percent": "%",
+        "multiple": " times",
+        "points": " points",
+        "minutes": " minutes",
+        "years": " years",
+    },
 }
 KIND = {
-    "zh": {"actual": "实际值", "estimate": "估计值", "forecast": "预测值", "target": "目标值",
-           "plan": "计划"},
-    "en": {"actual": "actual", "estimate": "estimate", "forecast": "forecast", "target": "target",
-           "plan": "plan"},
+    "zh": {
+        "actual": "实际值",
+        "estimate": "估计值",
+        "forecast": "预测值",
+        "target": "目标值",
+        "plan": "计划",
+    },
+    "en": {
+        "actual": "actual",
+        "estimate": "estimate",
+        "forecast": "forecast",
+        "target": "target",
+        "plan": "plan",
+    },
 }
 _HALF = {"H1": ("上半年", "H1"), "H2": ("下半年", "H2")}
 
@@ -50,7 +71,9 @@ def number(value: float, lang: str) -> str:
     if abs(value) >= threshold:
         for digits in range(4):
             text = format_compact_decimal(
-                value, format_type="short" if lang == "zh" else "long", locale=locale,
+                value,
+                format_type="short" if lang == "zh" else "long",
+                locale=locale,
                 fraction_digits=digits,
             )
             if _compact_exact(text, value, lang):
@@ -78,7 +101,7 @@ def _compact_exact(text: str, value: float, lang: str) -> bool:
 
 
 def figure(value: float, unit: str, approx: str, lang: str) -> str:
-    """Format a fact's figure with its unit and qualifier: 超过2630亿美元, more than US$263 billion."""
+    """Format a figure with unit and qualifier: 超过2630亿美元 / more than US$263 billion."""
     body = number(value, lang)
     if unit in _CURRENCY[lang]:
         body = _CURRENCY[lang][unit].format(n=body)
@@ -126,13 +149,15 @@ def period(stamp: str, lang: str) -> str:
 def percent(value: float, lang: str, digits: int = 1) -> str:
     """Format a computed percentage with a fixed number of decimals."""
     rounded = round(value, digits)
-    text = format_decimal(rounded, format=f"#,##0.{'0' * digits}" if digits else "#,##0",
-                          locale=LOCALES[lang])
+    text = format_decimal(
+        rounded, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=LOCALES[lang]
+    )
     return f"{text}%"
 
 
 def multiple(value: float, lang: str, digits: int = 1) -> str:
     """Format a computed multiple: 3.2倍 / 3.2 times."""
-    text = format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}",
-                          locale=LOCALES[lang])
+    text = format_decimal(
+        round(value, digits), format=f"#,##0.{'0' * digits}", locale=LOCALES[lang]
+    )
     return f"{text}倍" if lang == "zh" else f"{text} times"

@@ -1,4 +1,4 @@
-"""Turn the default brief's HTML into golden text files (tests/golden/<lang>.txt), on request only."""
+"""Turn the default brief's HTML into golden text files (tests/golden/<lang>.txt)."""
 
 from __future__ import annotations
 

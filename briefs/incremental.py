@@ -29,7 +29,7 @@ def input_files(root: Path) -> list[Path]:
 
 
 def _uses(rel: str, lang: str) -> bool:
-    """Whether one language's outputs depend on a project file (the other language's prose does not)."""
+    """Whether a language's outputs depend on a file (the other language's prose is not used)."""
     parts = rel.split("/")
     other = "en" if lang == "zh" else "zh"
     if parts[:2] == ["templates", "prose"] and len(parts) > 2 and parts[2] == other:
@@ -87,11 +87,14 @@ def plan(
             result.rebuild[lang] = "outputs missing"
         else:
             changed = sorted(
-                k for k in set(hashes) | set(old_hashes)
+                k
+                for k in set(hashes) | set(old_hashes)
                 if _uses(k, lang) and hashes.get(k) != old_hashes.get(k)
             )
             if changed:
-                shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+                shown = ", ".join(changed[:3]) + (
+                    f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+                )
                 result.rebuild[lang] = f"changed: {shown}"
             else:
                 result.rebuild[lang] = "brief code or options changed"

@@ -19,7 +19,9 @@ Loc = tuple[str | int, ...]
 # Plain (unquoted) scalars are typed by these YAML 1.2 core-schema rules only; everything else,
 # including YAML 1.1's `no`, `010` and bare dates, stays a string for the schema to judge.
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+")
+_FLOAT = re.compile(
+    r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+)
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -46,17 +48,17 @@ class _StrictLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 "while composing", None, "aliases (*name) are not allowed here", event.start_mark
             )
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise yaml.MarkedYAMLError(
                 "while composing", None, "anchors (&name) are not allowed here", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -126,8 +128,8 @@ def parse_yaml(path: Path, text: str) -> Document:
         raise InputError([Problem("the file is empty; it should hold a YAML mapping", path, 1, 1)])
     tab = re.search(r"^[ ]*\t", text, re.MULTILINE)
     if tab:
-        line = text.count("\n", 0, tab.start()) + 1
-        raise InputError([Problem("indent with spaces, not tabs", path, line, 1)])
+        tab_line = text.count("\n", 0, tab.start()) + 1
+        raise InputError([Problem("indent with spaces, not tabs", path, tab_line, 1)])
     try:
         node = yaml.compose(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:

@@ -1,4 +1,4 @@
-"""Turn loaded YAML data into typed, validated models of the brief, its sources, facts and charts."""
+"""Turn loaded YAML data into validated models of the brief, its sources, facts and charts."""
 
 from __future__ import annotations
 
@@ -152,7 +152,9 @@ class Fact(Strict):
     @classmethod
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool) or (value is not None and not isinstance(value, int | float)):
-            raise ValueError("give the value as a plain number in canonical units, e.g. 263000000000")
+            raise ValueError(
+                "give the value as a plain number in canonical units, e.g. 263000000000"
+            )
         return value
 
     @field_validator("date")
@@ -182,7 +184,9 @@ class Fact(Strict):
     def _countries(cls, value: list[str]) -> list[str]:
         for code in value:
             if code not in COUNTRIES:
-                raise ValueError(f"unknown country code {code!r}; use one of {', '.join(COUNTRIES)}")
+                raise ValueError(
+                    f"unknown country code {code!r}; use one of {', '.join(COUNTRIES)}"
+                )
         return value
 
     @model_validator(mode="after")
@@ -230,7 +234,9 @@ class Scale(Strict):
     """Divisors per language: Chinese axes count in 万 and 亿, English in thousands and billions."""
 
     zh: float = Field(gt=0, description="Divisor for the Chinese chart, e.g. 100000000 for 亿.")
-    en: float = Field(gt=0, description="Divisor for the English chart, e.g. 1000000000 for billion.")
+    en: float = Field(
+        gt=0, description="Divisor for the English chart, e.g. 1000000000 for billion."
+    )
 
     def get(self, lang: str) -> float:
         return self.zh if lang == "zh" else self.en

@@ -1,4 +1,4 @@
-"""Turn an empty folder into a working brief project: an example fact file, source, chart and templates."""
+"""Turn an empty folder into a working brief project: example facts, source, chart, templates."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from briefs import model
 from briefs.errors import InputError, Problem, UsageError
@@ -93,7 +94,7 @@ _FIELD_NAMES = sorted(
 )
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     loc = error["loc"]
     name = str(loc[-1]) if loc else ""
     if error["type"] == "extra_forbidden":
@@ -127,7 +128,11 @@ def validate_document(doc: Document, cls: type[M], list_key: str | None = None) 
             item_id = None
             if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
                 items = doc.data.get(list_key) if isinstance(doc.data, dict) else None
-                if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+                if (
+                    isinstance(items, list)
+                    and loc[1] < len(items)
+                    and isinstance(items[loc[1]], dict)
+                ):
                     raw_id = items[loc[1]].get("id")
                     item_id = str(raw_id) if raw_id is not None else None
             problems.append(Problem(_message(error), doc.path, line, column, item_id))
@@ -172,7 +177,9 @@ def load_project(root: Path) -> Project:
         try:
             stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
         except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}") from None
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}"
+            ) from None
         brief = brief.model_copy(update={"as_of": stamp})
     project = Project(paths, brief, inputs=[brief_path])
 

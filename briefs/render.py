@@ -95,8 +95,12 @@ def footnote_gaps(templates: Path, sources_of: dict[str, set[str]]) -> list[Prob
             if missing:
                 line = text.count("\n", 0, block.start()) + 1
                 gaps.append(
-                    Problem(f"paragraph uses facts from {', '.join(missing)} without a footnote "
-                            f'to it: add {{{{ N["{missing[0]}"] }}}}', path, line)
+                    Problem(
+                        f"paragraph uses facts from {', '.join(missing)} without a footnote "
+                        f'to it: add {{{{ N["{missing[0]}"] }}}}',
+                        path,
+                        line,
+                    )
                 )
     return gaps
 
@@ -108,8 +112,9 @@ def render_html(templates: Path, variant: str, context: dict[str, Any]) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError([Problem(f"template syntax: {exc.message}", Path(exc.filename or name),
-                                  exc.lineno)]) from None
+        raise InputError(
+            [Problem(f"template syntax: {exc.message}", Path(exc.filename or name), exc.lineno)]
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise InputError([Problem(f"template '{exc.name}' not found", templates)]) from None
     except jinja2.UndefinedError as exc:

@@ -76,7 +76,7 @@ def compute(method: str, values: list[float], years: list[int | None]) -> float:
     if method == "share":
         return a / b * 100
     span = (years[-1] or 0) - (years[0] or 0)
-    return ((b / a) ** (1 / span) - 1) * 100  # cagr
+    return float((b / a) ** (1 / span) - 1) * 100  # cagr
 
 
 def agrees(stated: float, computed: float, approx: str) -> bool:
@@ -88,14 +88,16 @@ def agrees(stated: float, computed: float, approx: str) -> bool:
     if approx == "nearly":
         return stated * 0.85 <= computed <= stated * 1.005
     decimals = len(repr(float(stated)).split(".")[1].rstrip("0"))
-    tolerance = max(0.5 * 10**-decimals, abs(stated) * 0.01)
+    tolerance = max(0.5 * 10.0**-decimals, abs(stated) * 0.01)
     return abs(computed - stated) <= tolerance
 
 
 def is_due(fact: model.Fact, as_of: str) -> bool:
     """A forecast, target or plan whose year has ended by the edition date."""
     year = fact.year
-    return fact.kind in ("forecast", "target", "plan") and year is not None and year < int(as_of[:4])
+    return (
+        fact.kind in ("forecast", "target", "plan") and year is not None and year < int(as_of[:4])
+    )
 
 
 def check_project(project: Project) -> Report:
@@ -166,9 +168,9 @@ def check_project(project: Project) -> Report:
             _recheck(fact, fact.derived.method, fact.derived.from_, facts, report, problem)
 
     for comp in project.computed.values():
-        missing = [i for i in comp.from_ if i not in facts]
-        if missing:
-            problem(comp.id, f"computed from unknown fact(s): {', '.join(missing)}")
+        unknown = [i for i in comp.from_ if i not in facts]
+        if unknown:
+            problem(comp.id, f"computed from unknown fact(s): {', '.join(unknown)}")
             continue
         if any(facts[i].value is None for i in comp.from_):
             problem(comp.id, "every fact it is computed from needs a value")
@@ -234,8 +236,11 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: obje
     ids = [i for s in chart.series for i in s.facts] + list(chart.facts)
     missing = [i for i in ids if i not in facts]
     if missing:
-        problem(chart.id, f"chart refers to unknown fact(s): {', '.join(missing)}",
-                _field(chart, set(missing)))
+        problem(
+            chart.id,
+            f"chart refers to unknown fact(s): {', '.join(missing)}",
+            _field(chart, set(missing)),
+        )
         return
     if chart.type == "timeline":
         undated = [i for i in chart.facts if facts[i].date is None]
@@ -251,8 +256,11 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: obje
     if None in units:
         problem(chart.id, "every fact in a chart series needs a value and unit")
     elif len(units) > 1:
-        problem(chart.id, f"a chart mixes units: {', '.join(sorted(str(u) for u in units))}",
-                _field(chart))
+        problem(
+            chart.id,
+            f"a chart mixes units: {', '.join(sorted(str(u) for u in units))}",
+            _field(chart),
+        )
     for series in chart.series:
         periods = [facts[i].period for i in series.facts]
         if None in periods:

@@ -1,4 +1,4 @@
-"""Turn HTML into PDF with WeasyPrint (local assets only, warnings fatal), and swap outputs in atomically."""
+"""Turn HTML into PDF with WeasyPrint (local assets only, warnings fatal), swapped in atomically."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from briefs.errors import BusyError, RenderError
-
 
 # WeasyPrint's notice that it subsets with fontTools because the system lacks libharfbuzz-subset
 # says nothing about the document; every other warning does and fails the build.

@@ -46,61 +46,183 @@ def _write(rel: str, content: bytes) -> Edit:
 # (name, edit, file named in the message, line offset from the edit (None: no line),
 #  words of the message, exit code)
 CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
-    ("duplicate key", _replace(FACTS, "    unit: CNY\n", "    unit: CNY\n    unit: USD\n"),
-     FACTS, 1, "duplicate key 'unit'", 1),
-    ("tab", _replace(FACTS, "    section: progress\n", "\tsection: progress\n"),
-     FACTS, 0, "indent with spaces, not tabs", 1),
-    ("alias", _replace(FACTS, "    theme: economy\n", "    theme: &t economy\n"),
-     FACTS, 0, "anchors (&name) are not allowed", 1),
-    ("not utf-8", _write(FACTS, "facts:\n  - id: x\n    label: ".encode() + "数字".encode("gbk")),
-     FACTS, 2, "not valid UTF-8", 1),
+    (
+        "duplicate key",
+        _replace(FACTS, "    unit: CNY\n", "    unit: CNY\n    unit: USD\n"),
+        FACTS,
+        1,
+        "duplicate key 'unit'",
+        1,
+    ),
+    (
+        "tab",
+        _replace(FACTS, "    section: progress\n", "\tsection: progress\n"),
+        FACTS,
+        0,
+        "indent with spaces, not tabs",
+        1,
+    ),
+    (
+        "alias",
+        _replace(FACTS, "    theme: economy\n", "    theme: &t economy\n"),
+        FACTS,
+        0,
+        "anchors (&name) are not allowed",
+        1,
+    ),
+    (
+        "not utf-8",
+        _write(FACTS, b"facts:\n  - id: x\n    label: " + "数字".encode("gbk")),
+        FACTS,
+        2,
+        "not valid UTF-8",
+        1,
+    ),
     ("empty file", _write(FACTS, b""), FACTS, 0, "the file is empty", 1),
-    ("yaml 1.1 boolean", _replace(FACTS, "    kind: actual\n", "    kind: no\n"),
-     FACTS, 0, "'kind'", 1),
-    ("value as text", _replace(FACTS, "value: 120000000000", "value: 1200亿元"),
-     FACTS, 0, "give the value as a plain number", 1),
-    ("misspelled field", _replace(FACTS, "    period: \"2023\"\n", "    peroid: \"2023\"\n"),
-     FACTS, 0, "unknown field 'peroid'; did you mean 'period'?", 1),
-    ("impossible year", _replace(FACTS, 'period: "2023"', 'period: "2923"'),
-     FACTS, 0, "implausible year", 1),
-    ("unknown source", _replace(FACTS, "source: example-bulletin", "source: example-bulletn"),
-     FACTS, 0, "unknown source 'example-bulletn'", 1),
-    ("altered quote", _replace(FACTS, "规模为1200亿元", "规模为1300亿元"),
-     FACTS, 0, "the quote is not in source", 1),
-    ("missing english", _replace(FACTS, "label: {zh: 数字经济规模, en: Size of the digital economy}",
-                                 "label: {zh: 数字经济规模}"),
-     FACTS, 0, "'label' is missing 'en'", 1),
-    ("duplicate id", _replace(FACTS, "id: digital-economy-2024", "id: digital-economy-2023"),
-     FACTS, 0, "duplicate id 'digital-economy-2023'", 1),
-    ("chart refers to unknown fact",
-     _replace("charts/charts.yaml", "facts: [digital-economy-2023, digital-economy-2024]",
-              "facts: [digital-economy-2023, digital-economy-2025]"),
-     "charts/charts.yaml", 0, "chart refers to unknown fact(s): digital-economy-2025", 1),
-    ("chart mixes units",
-     _replace("charts/charts.yaml", "facts: [digital-economy-2023, digital-economy-2024]",
-              "facts: [digital-economy-2023, digital-economy-growth-2024]"),
-     "charts/charts.yaml", 0, "a chart mixes units", 1),
-    ("template refers to unknown fact",
-     _replace("templates/prose/en/paths.html.j2", 'Y["data-centre-cluster-2027"]',
-              'Y["data-centre-cluster-2028"]'),
-     "templates/prose/en/paths.html.j2", 0, "unknown fact 'data-centre-cluster-2028'", 1),
-    ("template syntax",
-     _replace("templates/prose/en/paths.html.j2", "</p>", "{% if %}</p>"),
-     "paths.html.j2", None, "template syntax", 1),
-    ("remote image",
-     _replace("templates/prose/en/paths.html.j2", "</p>",
-              '<img src="http://example.com/x.png" alt=""></p>'),
-     "example-brief.html", None, "refusing to load http://example.com/x.png", 2),
-    ("file outside the project",
-     _replace("templates/prose/en/paths.html.j2", "</p>", '<img src="file:///etc/hostname" alt=""></p>'),
-     "example-brief.html", None, "outside the brief's output folder", 2),
+    (
+        "yaml 1.1 boolean",
+        _replace(FACTS, "    kind: actual\n", "    kind: no\n"),
+        FACTS,
+        0,
+        "'kind'",
+        1,
+    ),
+    (
+        "value as text",
+        _replace(FACTS, "value: 120000000000", "value: 1200亿元"),
+        FACTS,
+        0,
+        "give the value as a plain number",
+        1,
+    ),
+    (
+        "misspelled field",
+        _replace(FACTS, '    period: "2023"\n', '    peroid: "2023"\n'),
+        FACTS,
+        0,
+        "unknown field 'peroid'; did you mean 'period'?",
+        1,
+    ),
+    (
+        "impossible year",
+        _replace(FACTS, 'period: "2023"', 'period: "2923"'),
+        FACTS,
+        0,
+        "implausible year",
+        1,
+    ),
+    (
+        "unknown source",
+        _replace(FACTS, "source: example-bulletin", "source: example-bulletn"),
+        FACTS,
+        0,
+        "unknown source 'example-bulletn'",
+        1,
+    ),
+    (
+        "altered quote",
+        _replace(FACTS, "规模为1200亿元", "规模为1300亿元"),
+        FACTS,
+        0,
+        "the quote is not in source",
+        1,
+    ),
+    (
+        "missing english",
+        _replace(
+            FACTS,
+            "label: {zh: 数字经济规模, en: Size of the digital economy}",
+            "label: {zh: 数字经济规模}",
+        ),
+        FACTS,
+        0,
+        "'label' is missing 'en'",
+        1,
+    ),
+    (
+        "duplicate id",
+        _replace(FACTS, "id: digital-economy-2024", "id: digital-economy-2023"),
+        FACTS,
+        0,
+        "duplicate id 'digital-economy-2023'",
+        1,
+    ),
+    (
+        "chart refers to unknown fact",
+        _replace(
+            "charts/charts.yaml",
+            "facts: [digital-economy-2023, digital-economy-2024]",
+            "facts: [digital-economy-2023, digital-economy-2025]",
+        ),
+        "charts/charts.yaml",
+        0,
+        "chart refers to unknown fact(s): digital-economy-2025",
+        1,
+    ),
+    (
+        "chart mixes units",
+        _replace(
+            "charts/charts.yaml",
+            "facts: [digital-economy-2023, digital-economy-2024]",
+            "facts: [digital-economy-2023, digital-economy-growth-2024]",
+        ),
+        "charts/charts.yaml",
+        0,
+        "a chart mixes units",
+        1,
+    ),
+    (
+        "template refers to unknown fact",
+        _replace(
+            "templates/prose/en/paths.html.j2",
+            'Y["data-centre-cluster-2027"]',
+            'Y["data-centre-cluster-2028"]',
+        ),
+        "templates/prose/en/paths.html.j2",
+        0,
+        "unknown fact 'data-centre-cluster-2028'",
+        1,
+    ),
+    (
+        "template syntax",
+        _replace("templates/prose/en/paths.html.j2", "</p>", "{% if %}</p>"),
+        "paths.html.j2",
+        None,
+        "template syntax",
+        1,
+    ),
+    (
+        "remote image",
+        _replace(
+            "templates/prose/en/paths.html.j2",
+            "</p>",
+            '<img src="http://example.com/x.png" alt=""></p>',
+        ),
+        "example-brief.html",
+        None,
+        "refusing to load http://example.com/x.png",
+        2,
+    ),
+    (
+        "file outside the project",
+        _replace(
+            "templates/prose/en/paths.html.j2",
+            "</p>",
+            '<img src="file:///etc/hostname" alt=""></p>',
+        ),
+        "example-brief.html",
+        None,
+        "outside the brief's output folder",
+        2,
+    ),
 ]
 
 
 def _digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -119,8 +241,14 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("name", "edit", "file", "line", "message", "code"), CASES, ids=[c[0] for c in CASES]
 )
 def test_bad_input(
-    good: Path, tmp_path: Path, name: str, edit: Callable[[Path], None], file: str,
-    line: int | None, message: str, code: int,
+    good: Path,
+    tmp_path: Path,
+    name: str,
+    edit: Callable[[Path], None],
+    file: str,
+    line: int | None,
+    message: str,
+    code: int,
 ) -> None:
     project = tmp_path / "example"
     shutil.copytree(good, project)
@@ -147,8 +275,11 @@ def test_debug_shows_a_traceback(good: Path, tmp_path: Path) -> None:
 def test_markup_in_a_fact_is_escaped(good: Path, tmp_path: Path) -> None:
     project = tmp_path / "example"
     shutil.copytree(good, project)
-    _replace(FACTS, "label: {zh: 数字经济规模, en: Size of the digital economy}",
-             'label: {zh: 数字经济规模, en: "Size <script>alert(1)</script> & more"}')(project)
+    _replace(
+        FACTS,
+        "label: {zh: 数字经济规模, en: Size of the digital economy}",
+        'label: {zh: 数字经济规模, en: "Size <script>alert(1)</script> & more"}',
+    )(project)
     (project / "templates/prose/en/paths.html.j2").write_text(
         '<p>{{ L["digital-economy-2023"] }}</p>\n', encoding="utf-8"
     )
@@ -174,14 +305,21 @@ def test_a_second_build_at_once_is_refused(good: Path, tmp_path: Path) -> None:
 _LINES = st.integers(min_value=0, max_value=200)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     ops=st.lists(
-        st.tuples(st.sampled_from(["delete", "duplicate", "swap", "blank", "dedent"]), _LINES, _LINES),
-        min_size=1, max_size=4,
+        st.tuples(
+            st.sampled_from(["delete", "duplicate", "swap", "blank", "dedent"]), _LINES, _LINES
+        ),
+        min_size=1,
+        max_size=4,
     )
 )
-def test_mutated_fact_files_fail_cleanly(good: Path, tmp_path: Path, ops: list[tuple[str, int, int]]) -> None:
+def test_mutated_fact_files_fail_cleanly(
+    good: Path, tmp_path: Path, ops: list[tuple[str, int, int]]
+) -> None:
     """Any mutation of the fact file either checks clean or fails with located messages only."""
     lines = (good / FACTS).read_text(encoding="utf-8").splitlines()
     for op, a, b in ops:

@@ -49,8 +49,14 @@ def test_help_explains_commands_and_exit_codes(runner: CliRunner) -> None:
 def test_build_writes_both_languages(built_example: Path) -> None:
     for lang in ("zh", "en"):
         folder = built_example / "build" / lang
-        for name in ("example-brief.html", "example-brief.pdf", "example-brief-memo.pdf",
-                     "digital-economy-size.svg", "style.css", "fonts.css"):
+        for name in (
+            "example-brief.html",
+            "example-brief.pdf",
+            "example-brief-memo.pdf",
+            "digital-economy-size.svg",
+            "style.css",
+            "fonts.css",
+        ):
             assert (folder / name).is_file(), f"{lang}/{name} missing"
 
 

@@ -18,8 +18,17 @@ from briefs.render import footnote_gaps
 ROOT = Path(__file__).resolve().parents[1]
 PROSE = ROOT / "templates" / "prose"
 NAME = "china-asean-digital"
-SECTIONS = ("sec-findings", "sec-background", "sec-progress", "sec-challenges", "sec-paths",
-            "sec-timeline", "sec-countries", "sec-data-note", "sec-references")
+SECTIONS = (
+    "sec-findings",
+    "sec-background",
+    "sec-progress",
+    "sec-challenges",
+    "sec-paths",
+    "sec-timeline",
+    "sec-countries",
+    "sec-data-note",
+    "sec-references",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +54,9 @@ def test_sections_toc_figures_and_tables(out: Path) -> None:
         assert toc is not None
         assert len(re.findall(r"<li>", toc.group(0))) == 8
         assert len(re.findall(r'<figure class="chart', html)) == 12
-        numbers = [int(n) for n in re.findall(r'<span class="num">(?:图|Figure )(\d+)</span>', html)]
+        numbers = [
+            int(n) for n in re.findall(r'<span class="num">(?:图|Figure )(\d+)</span>', html)
+        ]
         assert numbers == list(range(1, 13)), "figures are numbered in document order"
         assert len(re.findall(r"<caption>", html)) >= 3
 
@@ -76,8 +87,10 @@ def test_page_counts(out: Path) -> None:
 
 
 def test_pdf_metadata(out: Path) -> None:
-    for lang, title in (("zh", "中国—东盟数字经济与人工智能合作"),
-                        ("en", "China–ASEAN Cooperation on the Digital Economy")):
+    for lang, title in (
+        ("zh", "中国—东盟数字经济与人工智能合作"),
+        ("en", "China–ASEAN Cooperation on the Digital Economy"),
+    ):
         reader = PdfReader(out / lang / f"{NAME}.pdf")
         meta = reader.metadata
         assert meta is not None and meta.title is not None and meta.title.startswith(title)
@@ -104,16 +117,19 @@ def test_each_section_cites_the_same_facts_in_both_languages() -> None:
 
 
 # Digits may appear in prose only as years or inside proper names; every figure comes from F[...].
-ALLOWED = re.compile(
-    r"(19|20)\d\d|[3-6]G|3\.0|10\+[13]|\bG7\b|H2X|\bB3W\b|\bG3\b"
-)
+ALLOWED = re.compile(r"(19|20)\d\d|[3-6]G|3\.0|10\+[13]|\bG7\b|H2X|\bB3W\b|\bG3\b")
 
 
 def test_no_number_is_typed_into_prose() -> None:
     for path in sorted(PROSE.rglob("*.j2")):
-        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]+>", " ", path.read_text(encoding="utf-8"))
-        stray = [m.group(0) for m in re.finditer(r"[\w.+]*\d[\w.+]*", ALLOWED.sub("", text))
-                 if re.search(r"\d", m.group(0))]
+        text = re.sub(
+            r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]+>", " ", path.read_text(encoding="utf-8")
+        )
+        stray = [
+            m.group(0)
+            for m in re.finditer(r"[\w.+]*\d[\w.+]*", ALLOWED.sub("", text))
+            if re.search(r"\d", m.group(0))
+        ]
         assert not stray, f"{path.relative_to(ROOT)}: typed numbers {stray[:5]}"
 
 

@@ -26,7 +26,9 @@ def _edit(path: Path, old: str, new: str) -> int:
 def test_default_project_passes(runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"ok: \d+ facts from 6 sources, \d+ charts, \d+ quotes verified", result.output)
+    assert re.search(
+        r"ok: \d+ facts from 6 sources, \d+ charts, \d+ quotes verified", result.output
+    )
 
 
 def test_fact_base_coverage() -> None:
@@ -70,7 +72,9 @@ def test_forecasts_past_their_year_are_flagged() -> None:
 
 def test_altered_quote_names_fact_and_line(default_copy: Path, runner: CliRunner) -> None:
     path = default_copy / "facts" / "progress.yaml"
-    line = _edit(path, 'quote: "从430亿美元跃升至1380亿美元"', 'quote: "从430亿美元跃升至1390亿美元"')
+    line = _edit(
+        path, 'quote: "从430亿美元跃升至1380亿美元"', 'quote: "从430亿美元跃升至1390亿美元"'
+    )
     result = runner.invoke(app, ["check", "--project", str(default_copy)])
     assert result.exit_code == 1
     assert f"progress.yaml:{line}:5: [sea6-ecommerce-gmv-2019] the quote is not in source" in (

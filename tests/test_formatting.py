@@ -32,8 +32,11 @@ def test_figures(value: float, unit: str, approx: str, zh: str, en: str) -> None
 
 @pytest.mark.parametrize(
     ("stamp", "zh", "en"),
-    [("2025-02", "2025年2月", "February 2025"), ("2020-06-12", "2020年6月12日", "12 June 2020"),
-     ("2017", "2017年", "2017")],
+    [
+        ("2025-02", "2025年2月", "February 2025"),
+        ("2020-06-12", "2020年6月12日", "12 June 2020"),
+        ("2017", "2017年", "2017"),
+    ],
 )
 def test_dates(stamp: str, zh: str, en: str) -> None:
     assert fmt.date(stamp, "zh") == zh
@@ -42,8 +45,12 @@ def test_dates(stamp: str, zh: str, en: str) -> None:
 
 @pytest.mark.parametrize(
     ("stamp", "zh", "en"),
-    [("2019-2023", "2019—2023年", "2019–2023"), ("2025-H1", "2025年上半年", "H1 2025"),
-     ("2024", "2024年", "2024"), ("2025-01", "2025年1月", "January 2025")],
+    [
+        ("2019-2023", "2019—2023年", "2019–2023"),
+        ("2025-H1", "2025年上半年", "H1 2025"),
+        ("2024", "2024年", "2024"),
+        ("2025-01", "2025年1月", "January 2025"),
+    ],
 )
 def test_periods(stamp: str, zh: str, en: str) -> None:
     assert fmt.period(stamp, "zh") == zh

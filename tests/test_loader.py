@@ -41,7 +41,7 @@ def test_marks_point_at_values() -> None:
 
 def test_non_utf8(tmp_path: Path) -> None:
     path = tmp_path / "f.yaml"
-    path.write_bytes("a: 1\nb: ".encode() + "数字".encode("gbk") + b"\n")
+    path.write_bytes(b"a: 1\nb: " + "数字".encode("gbk") + b"\n")
     with pytest.raises(InputError) as caught:
         load_yaml(path)
     assert caught.value.problems[0].line == 2
