@@ -199,7 +199,7 @@ def watch(
     folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
     typer.echo(f"watching {len(input_files(root))} files in {', '.join(folders)} (Ctrl-C stops)")
     for changed in watch_files(*folders, debounce=300, raise_interrupt=False):
-        names = sorted({_rel(Path(path)) for _, path in changed})
+        names = sorted({_rel(Path(path)) for _, path in changed if Path(path).is_file()})
         typer.echo(f"changed: {', '.join(names)}")
         _run_build(root, target, langs, variants, False, False, False)
 
@@ -298,3 +298,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from briefs import formatting as fmt
 from briefs import model
+from briefs.errors import RenderError
 from briefs.project import Project
 from briefs.validate import Report, compute, is_due
 
@@ -25,7 +26,12 @@ class Strings:
     values: dict[str, str]
 
     def __getitem__(self, key: str) -> str:
-        return self.values[key]
+        try:
+            return self.values[key]
+        except KeyError:
+            raise RenderError(
+                f"interface string '{key}' is missing from templates/strings/*.yaml"
+            ) from None
 
 
 def source_line(src: model.Source, lang: str) -> str:

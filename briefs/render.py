@@ -30,17 +30,27 @@ def environment(templates: Path) -> jinja2.Environment:
     )
 
 
-def load_strings(templates: Path, lang: str) -> dict[str, str]:
-    """Read the interface strings of one language (templates/strings/<lang>.yaml)."""
-    path = templates / "strings" / f"{lang}.yaml"
-    if not path.is_file():
-        raise InputError([Problem(f"interface strings for '{lang}' are missing", path)])
+def _read_strings(path: Path) -> dict[str, str]:
     doc = load_yaml(path)
     bad = [k for k, v in doc.data.items() if not isinstance(v, str)]
     if bad:
         line, column = doc.where((bad[0],))
         raise InputError([Problem(f"'{bad[0]}' must be a text", path, line, column)])
     return {str(k): str(v) for k, v in doc.data.items()}
+
+
+def load_strings(templates: Path, lang: str) -> dict[str, str]:
+    """The interface strings of one language: the built-in catalogue, overridden by the project's."""
+    from briefs.new import LAYOUT
+
+    builtin = LAYOUT / "strings" / f"{lang}.yaml"
+    own = templates / "strings" / f"{lang}.yaml"
+    strings = _read_strings(builtin) if builtin.is_file() else {}
+    if own.is_file() and own.resolve() != builtin.resolve():
+        strings.update(_read_strings(own))
+    if not strings:
+        raise InputError([Problem(f"interface strings for '{lang}' are missing", own)])
+    return strings
 
 
 def template_files(templates: Path) -> list[Path]:

@@ -1,0 +1,181 @@
+"""Regenerating when facts change: incremental builds, what changed, diff, watch, reproducibility."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefs.cli import app
+
+FACTS = "facts/facts.yaml"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _set_value(project: Path, old: str, new: str) -> None:
+    path = project / FACTS
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture()
+def built(built_example: Path, tmp_path: Path) -> Path:
+    project = tmp_path / "example"
+    shutil.copytree(built_example, project)
+    return project
+
+
+def test_two_clean_builds_in_different_folders_are_identical(
+    built_example: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    other = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(built_example, other, ignore=shutil.ignore_patterns("build"))
+    result = runner.invoke(app, ["build", "--project", str(other)])
+    assert result.exit_code == 0, result.output
+    first, second = _files(built_example / "build"), _files(other / "build")
+    assert first.keys() == second.keys()
+    different = [name for name in first if first[name] != second[name]]
+    assert different == []
+
+
+def test_no_op_rebuild_skips_everything(built: Path, runner: CliRunner) -> None:
+    before = _files(built / "build")
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0
+    assert "up to date: zh, en" in result.output
+    assert _files(built / "build") == before
+
+
+def test_changed_fact_rebuilds_with_reason_and_lists_the_change(
+    built: Path, runner: CliRunner
+) -> None:
+    _set_value(built, "value: 138000000000", "value: 139000000000")
+    result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt zh: changed: facts/facts.yaml" in result.output
+    assert "~ digital-economy-2024: RMB 138 billion (2024) → RMB 139 billion (2024)" in (
+        result.output
+    )
+    assert "charts: 1 drawn" in result.output
+    html = (built / "build/zh/example-brief.html").read_text(encoding="utf-8")
+    assert 'value="139000000000"' in html
+
+
+def test_other_language_prose_change_skips_this_language(built: Path, runner: CliRunner) -> None:
+    path = built / "templates/prose/en/paths.html.j2"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Training", "Skills training"), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt en: changed: templates/prose/en/paths.html.j2" in result.output
+    assert "skipped zh: unchanged" in result.output
+
+
+def test_force_rebuilds(built: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["build", "--project", str(built), "--force"])
+    assert "rebuilt zh: --force" in result.output and "rebuilt en: --force" in result.output
+
+
+def test_new_edition_carries_what_changed(built: Path, runner: CliRunner) -> None:
+    brief = built / "facts/brief.yaml"
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace('as_of: "2025-06-30"', 'as_of: "2025-09-30"'),
+        encoding="utf-8",
+    )
+    _set_value(built, "value: 138000000000", "value: 139000000000")
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    zh = (built / "build/zh/example-brief.html").read_text(encoding="utf-8")
+    assert "本版更新" in zh and "1380亿元（2024年） → 1390亿元（2024年）" in zh
+    en = (built / "build/en/example-brief.html").read_text(encoding="utf-8")
+    assert "What changed in this edition" in en
+    assert "RMB 138 billion (2024) → RMB 139 billion (2024)" in en
+
+
+def test_diff_of_two_files(built: Path, tmp_path: Path, runner: CliRunner) -> None:
+    old = tmp_path / "old.yaml"
+    shutil.copyfile(built / FACTS, old)
+    _set_value(built, "value: 24000", "value: 25000")
+    result = runner.invoke(app, ["diff", str(old), str(built / FACTS), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "~ base-stations-2024: 2.4万（2024年） → 2.5万（2024年）" in result.output
+    assert "0 added, 0 removed, 1 changed" in result.output
+
+
+def test_diff_of_two_git_revisions(built: Path, runner: CliRunner) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(built), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "add", "facts")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    _set_value(built, "value: 30000\n", "value: 35000\n")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "two")
+    result = runner.invoke(app, ["diff", "HEAD~1", "HEAD", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    assert "~ talent-gap: about 30,000 (2024) → about 35,000 (2024)" in result.output
+    bad = runner.invoke(app, ["diff", "no-such-rev", "HEAD", "--project", str(built)])
+    assert bad.exit_code == 4 and "neither a file nor a git revision" in bad.output
+
+
+def test_watch_rebuilds_and_survives_bad_input(built: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefs.cli",
+            "watch",
+            "--project",
+            str(built),
+            "--lang",
+            "en",
+            "--variant",
+            "memo",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    seen: list[str] = []
+
+    def wait_for(text: str, limit: float = 60) -> None:
+        assert proc.stdout is not None
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            seen.append(line)
+            if text in line:
+                return
+        raise AssertionError(f"{text!r} not seen in {''.join(seen)}")
+
+    try:
+        wait_for("watching")
+        _set_value(built, "source: example-bulletin", "source: nowhere")
+        wait_for("unknown source 'nowhere'")
+        _set_value(built, "source: nowhere", "source: example-bulletin")
+        _set_value(built, "value: 24000", "value: 26000")
+        wait_for("rebuilt en")
+        wait_for("wrote")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+    assert proc.returncode is not None
