@@ -40,7 +40,7 @@ def _read_strings(path: Path) -> dict[str, str]:
 
 
 def load_strings(templates: Path, lang: str) -> dict[str, str]:
-    """The interface strings of one language: the built-in catalogue, overridden by the project's."""
+    """A language's interface strings: the built-in catalogue, overridden by the project's."""
     from briefs.new import LAYOUT
 
     builtin = LAYOUT / "strings" / f"{lang}.yaml"

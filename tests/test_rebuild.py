@@ -1,4 +1,4 @@
-"""Regenerating when facts change: incremental builds, what changed, diff, watch, reproducibility."""
+"""Rebuilding when facts change: incremental builds, what changed, diff, watch, reproducibility."""
 
 from __future__ import annotations
 
@@ -61,14 +61,16 @@ def test_no_op_rebuild_skips_everything(built: Path, runner: CliRunner) -> None:
 def test_changed_fact_rebuilds_with_reason_and_lists_the_change(
     built: Path, runner: CliRunner
 ) -> None:
+    chart = built / "build/zh/digital-economy-size.svg"
+    before = chart.read_bytes()
     _set_value(built, "value: 138000000000", "value: 139000000000")
     result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert "rebuilt zh: changed: facts/facts.yaml" in result.output
+    assert chart.read_bytes() != before, "the chart of the changed fact is redrawn"
     assert "~ digital-economy-2024: RMB 138 billion (2024) → RMB 139 billion (2024)" in (
         result.output
     )
-    assert "charts: 1 drawn" in result.output
     html = (built / "build/zh/example-brief.html").read_text(encoding="utf-8")
     assert 'value="139000000000"' in html
 
@@ -82,6 +84,7 @@ def test_other_language_prose_change_skips_this_language(built: Path, runner: Cl
     assert result.exit_code == 0, result.output
     assert "rebuilt en: changed: templates/prose/en/paths.html.j2" in result.output
     assert "skipped zh: unchanged" in result.output
+    assert "charts: 0 drawn" in result.output, "a prose change redraws no chart"
 
 
 def test_force_rebuilds(built: Path, runner: CliRunner) -> None:
