@@ -197,8 +197,19 @@ def watch(
     langs, variants = _langs(lang), _variants(variant)
     _run_build(root, target, langs, variants, False, False, False)
     folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
-    typer.echo(f"watching {len(input_files(root))} files in {', '.join(folders)} (Ctrl-C stops)")
-    for changed in watch_files(*folders, debounce=300, raise_interrupt=False):
+    announced = False
+    # Announce only once the watcher runs (its first empty yield), so no early save is missed.
+    for changed in watch_files(
+        *folders, debounce=300, raise_interrupt=False, yield_on_timeout=True, rust_timeout=400
+    ):
+        if not changed:
+            if not announced:
+                typer.echo(
+                    f"watching {len(input_files(root))} files in {', '.join(folders)} "
+                    "(Ctrl-C stops)"
+                )
+                announced = True
+            continue
         names = sorted({_rel(Path(path)) for _, path in changed if Path(path).is_file()})
         typer.echo(f"changed: {', '.join(names)}")
         _run_build(root, target, langs, variants, False, False, False)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -154,15 +156,24 @@ def test_watch_rebuilds_and_survives_bad_input(built: Path) -> None:
         text=True,
         env=env,
     )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
     seen: list[str] = []
 
     def wait_for(text: str, limit: float = 60) -> None:
-        assert proc.stdout is not None
         end = time.monotonic() + limit
         while time.monotonic() < end:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
             seen.append(line)
             if text in line:
                 return
@@ -172,6 +183,7 @@ def test_watch_rebuilds_and_survives_bad_input(built: Path) -> None:
         wait_for("watching")
         _set_value(built, "source: example-bulletin", "source: nowhere")
         wait_for("unknown source 'nowhere'")
+        time.sleep(0.5)
         _set_value(built, "source: nowhere", "source: example-bulletin")
         _set_value(built, "value: 24000", "value: 26000")
         wait_for("rebuilt en")
@@ -179,6 +191,6 @@ def test_watch_rebuilds_and_survives_bad_input(built: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        reader.join(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
-    assert proc.returncode is not None
