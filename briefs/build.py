@@ -26,10 +26,10 @@ from briefs.changes import (
 from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
-from briefs.incremental import Plan, plan, write_manifest
+from briefs.incremental import VARIANTS, Plan, plan, write_manifest
 from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
-from briefs.render import VARIANTS, check_references, load_strings, render_html, template_files
+from briefs.render import check_references, load_strings, render_html, template_files
 from briefs.validate import Report, check_project
 from briefs.write import html_to_pdf, lock, swap_in
 
@@ -237,22 +237,30 @@ def build(
                     shutil.rmtree(staging)
                 (staging / "fonts").mkdir(parents=True)
                 staging_dirs[lang] = staging
-                for face, path in fonts.files.items():
+                for path in fonts.web_files():
                     shutil.copyfile(path, staging / "fonts" / path.name)
-                    del face
-                (staging / "fonts.css").write_text(fonts.css("fonts/"), encoding="utf-8")
+                (staging / "fonts.css").write_text(fonts.css(web=True), encoding="utf-8")
                 for name, css in styles.items():
                     (staging / name).write_text(css, encoding="utf-8")
                 for name, content in files.items():
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     (staging / name).write_bytes(data)
-                for variant in variants:
-                    progress(f"{lang}: typesetting {variant} PDF")
-                    html_path = staging / _name(project, variant, "html")
-                    pdf_path = staging / _name(project, variant, "pdf")
-                    pages = html_to_pdf(html_path, pdf_path, {f.family for f in fonts.files})
-                    result.outputs.append(Output(out / lang / pdf_path.name, pages))
-                    result.outputs.append(Output(out / lang / html_path.name))
+            # Typeset every PDF; on two or more cores, each in its own process.
+            jobs = [
+                (
+                    staging_dirs[lang] / _name(project, variant, "html"),
+                    staging_dirs[lang] / _name(project, variant, "pdf"),
+                    lang,
+                )
+                for variant in variants
+                for lang in staged  # longest (reports) first
+            ]
+            progress(f"typesetting {len(jobs)} PDF(s)")
+            for (html_path, pdf_path, lang), pages in zip(
+                jobs, _typeset([(h, p) for h, p, _ in jobs], fonts), strict=True
+            ):
+                result.outputs.append(Output(out / lang / pdf_path.name, pages))
+                result.outputs.append(Output(out / lang / html_path.name))
             for lang, staging in staging_dirs.items():
                 swap_in(staging, out / lang)
             write_snapshot(out / SNAPSHOT, current)
@@ -267,6 +275,20 @@ def build(
                 if staging.exists():
                     shutil.rmtree(staging)
     return result
+
+
+def _typeset(jobs: list[tuple[Path, Path]], fonts: FontSet) -> list[int]:
+    """Render HTML files to PDFs, in parallel processes when there is more than one core."""
+    families = {f.family for f in fonts.files}
+    args = (families, fonts.css(web=False), fonts.directory)
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2:
+        return [html_to_pdf(h, p, *args) for h, p in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(html_to_pdf, h, p, *args) for h, p in jobs]
+        return [f.result() for f in futures]
 
 
 def _pdf_names(project: Project, variants: tuple[str, ...]) -> list[str]:

@@ -138,7 +138,7 @@ def _run_build(
 
 
 def _variants(variant: str) -> tuple[str, ...]:
-    from briefs.render import VARIANTS
+    from briefs.incremental import VARIANTS
 
     if variant == "all":
         return VARIANTS

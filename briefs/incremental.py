@@ -11,6 +11,7 @@ from pathlib import Path
 from briefs import __version__
 
 MANIFEST = ".brief-manifest.json"
+VARIANTS = ("report", "memo")
 _CODE = Path(__file__).parent
 
 

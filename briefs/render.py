@@ -15,8 +15,6 @@ from briefs.loader import load_yaml
 _REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
 _NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
-VARIANTS = ("report", "memo")
-
 
 def environment(templates: Path) -> jinja2.Environment:
     """A Jinja environment that escapes everything and fails on any undefined name."""

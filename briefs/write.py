@@ -27,10 +27,10 @@ class _Collect(logging.Handler):
             self.records.append(record)
 
 
-def _fetcher(allowed: Path):  # type: ignore[no-untyped-def]
+def _fetcher(*allowed: Path):  # type: ignore[no-untyped-def]
     from weasyprint.urls import URLFetcher
 
-    root = allowed.resolve()
+    roots = [folder.resolve() for folder in allowed]
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
         """Fetch files under the output folder only; no network, no redirects."""
@@ -41,7 +41,7 @@ def _fetcher(allowed: Path):  # type: ignore[no-untyped-def]
         def fetch(self, url: str, headers: object = None):  # type: ignore[no-untyped-def]
             if url.startswith("file:"):
                 path = Path(unquote(urlparse(url).path)).resolve()
-                if not path.is_relative_to(root):
+                if not any(path.is_relative_to(root) for root in roots):
                     raise ValueError(f"refusing to load {path}: outside the brief's output folder")
             elif not url.startswith("data:"):
                 raise ValueError(f"refusing to load {url}: only local files are allowed")
@@ -50,15 +50,26 @@ def _fetcher(allowed: Path):  # type: ignore[no-untyped-def]
     return LocalFetcher()
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path, families: set[str]) -> int:
-    """Render an HTML file to PDF; any WeasyPrint warning, or a font outside `families`, fails."""
-    from weasyprint import HTML
+def html_to_pdf(
+    html_path: Path, pdf_path: Path, families: set[str], font_css: str, font_dir: Path
+) -> int:
+    """Render an HTML file to PDF; any WeasyPrint warning, or a font outside `families`, fails.
+
+    `font_css` declares the print fonts (files in `font_dir`, the only other folder readable).
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = HTML(filename=str(html_path), url_fetcher=_fetcher(html_path.parent)).render()
+        fetcher = _fetcher(html_path.parent, font_dir)
+        config = FontConfiguration()
+        fonts = CSS(string=font_css, url_fetcher=fetcher, font_config=config)
+        document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
+            stylesheets=[fonts], font_config=config
+        )
         document.write_pdf(str(pdf_path))
     finally:
         logger.removeHandler(handler)

@@ -1,0 +1,258 @@
+"""Measure brief as whole processes on the default project and print a table of figures.
+
+Run with `make bench` (or `.venv/bin/python benchmarks/bench.py [--quick]`). Nothing here asserts
+a time: the figures are for people to read and to compare against the targets in issue 7.
+--quick skips the cold builds and the 50-variant scaling run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BRIEF = [sys.executable, "-m", "briefs.cli"]
+NAME = "china-asean-digital"
+# Peak memory of the largest process a command starts (the command or one of its workers).
+_PEAK = (
+    "import resource, subprocess, sys;"
+    "code = subprocess.call(sys.argv[1:]);"
+    "print('PEAK_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
+    "sys.exit(code)"
+)
+
+
+def run(
+    cmd: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, int]:
+    """Run a command to completion; return wall seconds and the peak RSS in MB."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, *cmd],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
+    peak = int(re.search(r"PEAK_KB (\d+)", done.stderr).group(1))  # type: ignore[union-attr]
+    return elapsed, peak // 1024
+
+
+def project_copy(where: Path) -> Path:
+    target = where / "project"
+    for part in ("facts", "charts", "templates"):
+        shutil.copytree(ROOT / part, target / part)
+    return target
+
+
+def edit_one_fact(project: Path, step: int) -> None:
+    path = project / "facts" / "news.yaml"
+    text = path.read_text(encoding="utf-8")
+    new, count = re.subn(r"value: 48\d000000\n", f"value: {480 + step}000000\n", text, count=1)
+    assert count == 1, "the benchmark's fact to edit is missing"
+    path.write_text(new, encoding="utf-8")
+
+
+def html_size(folder: Path) -> int:
+    """Bytes of what a browser needs: the HTML files, charts, stylesheets and fonts (no PDFs)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.suffix != ".pdf")
+
+
+def pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def naive_render(built: Path, scratch: Path) -> tuple[float, int]:
+    """The same HTML rendered the naive way: WeasyPrint with the full fonts, no caching."""
+    import fontpkg_source_sans_3
+    import fontpkg_source_serif_4
+    import pylopdf_fonts_zh_cn
+
+    folder = scratch / "naive"
+    shutil.copytree(built, folder)
+    serif = Path(fontpkg_source_serif_4.ROOT) / "files"
+    sans = Path(fontpkg_source_sans_3.ROOT) / "files"
+    faces = [
+        ("Noto Serif SC", "normal", "400", pylopdf_fonts_zh_cn.serif_path()),
+        ("Noto Sans SC", "normal", "400", pylopdf_fonts_zh_cn.sans_path()),
+        ("Source Serif 4", "normal", "200 900", serif / "SourceSerif4[opsz,wght].ttf"),
+        ("Source Serif 4", "italic", "200 900", serif / "SourceSerif4-Italic[opsz,wght].ttf"),
+        ("Source Sans 3", "normal", "200 900", sans / "SourceSans3[wght].ttf"),
+        ("Source Sans 3", "italic", "200 900", sans / "SourceSans3-Italic[wght].ttf"),
+    ]
+    rules = []
+    for i, (family, style, weight, path) in enumerate(faces):
+        shutil.copyfile(path, folder / f"full{i}{path.suffix}")
+        rules.append(
+            f"@font-face {{ font-family: '{family}'; font-style: {style}; "
+            f"font-weight: {weight}; src: url('full{i}{path.suffix}'); }}"
+        )
+    (folder / "fonts.css").write_text("\n".join(rules), encoding="utf-8")
+    script = (
+        "import sys; from weasyprint import HTML;HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
+    )
+    return run([sys.executable, "-c", script, str(folder / f"{NAME}.html"), str(folder / "n.pdf")])
+
+
+def variants(project: Path, scratch: Path, count: int, workers: int) -> float:
+    """Build `count` variants (a memo each, as one per audience would be), `workers` at once."""
+
+    def one(i: int) -> None:
+        out = scratch / f"variants-{workers}" / f"v{i}"
+        run(
+            [
+                *BRIEF,
+                "build",
+                "--project",
+                str(project),
+                "--out",
+                str(out),
+                "--lang",
+                "zh",
+                "--variant",
+                "memo",
+                "--force",
+                "--quiet",
+            ]
+        )
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, range(count)))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip cold builds and scaling")
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+
+    def row(name: str, value: str, target: str = "") -> None:
+        rows.append((name, value, target))
+        print(f"  {name}: {value}", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        project = project_copy(scratch)
+        out = scratch / "build"
+        warm = {"BRIEF_CACHE_DIR": str(scratch / "warm-cache")}
+
+        if not args.quick:
+            for lang in ("zh", "en", "all"):
+                cold = {"BRIEF_CACHE_DIR": str(scratch / f"cold-{lang}")}
+                seconds, mb = run(
+                    [
+                        *BRIEF,
+                        "build",
+                        "--project",
+                        str(project),
+                        "--out",
+                        str(scratch / f"cold-out-{lang}"),
+                        "--lang",
+                        lang,
+                    ],
+                    cold,
+                )
+                row(
+                    f"cold build --lang {lang} (empty caches)",
+                    f"{seconds:.1f} s, {mb} MB",
+                    "all ≤ 4 s" if lang == "all" else "",
+                )
+        run([*BRIEF, "build", "--project", str(project), "--out", str(out)], warm)
+        seconds, mb = run(
+            [*BRIEF, "build", "--project", str(project), "--out", str(out), "--force"], warm
+        )
+        row("full rebuild --lang all, warm font cache", f"{seconds:.1f} s, {mb} MB", "≤ 500 MB")
+        times = []
+        for _ in range(5):
+            times.append(
+                run([*BRIEF, "build", "--project", str(project), "--out", str(out)], warm)[0]
+            )
+        row("no-op rebuild (median of 5)", f"{sorted(times)[2]:.2f} s", "≤ 0.3 s")
+        times = []
+        for step in range(1, 4):
+            edit_one_fact(project, step)
+            times.append(
+                run(
+                    [*BRIEF, "build", "--project", str(project), "--out", str(out), "--lang", "zh"],
+                    warm,
+                )[0]
+            )
+        row(
+            "rebuild --lang zh after editing one fact (median of 3)",
+            f"{sorted(times)[1]:.1f} s",
+            "≤ 1.5 s",
+        )
+        times = [run([*BRIEF, "--help"])[0] for _ in range(5)]
+        row("brief --help (median of 5)", f"{sorted(times)[2]:.2f} s", "≤ 0.3 s")
+        run([*BRIEF, "build", "--project", str(project), "--out", str(out), "--force"], warm)
+        for lang in ("zh", "en"):
+            pdf = out / lang / f"{NAME}.pdf"
+            row(
+                f"{lang} report: pages, PDF size",
+                f"{pages(pdf)} pages, {pdf.stat().st_size / 1e6:.2f} MB",
+                "zh PDF ≤ 1.5 MB" if lang == "zh" else "",
+            )
+            row(
+                f"{lang} HTML with its charts, styles and fonts",
+                f"{html_size(out / lang) / 1e6:.2f} MB",
+                "≤ 2 MB",
+            )
+        report_time = run(
+            [
+                *BRIEF,
+                "build",
+                "--project",
+                str(project),
+                "--out",
+                str(out),
+                "--lang",
+                "zh",
+                "--variant",
+                "report",
+                "--force",
+            ],
+            warm,
+        )[0]
+        naive, naive_mb = naive_render(out / "zh", scratch)
+        row("zh report, brief (whole process)", f"{report_time:.1f} s")
+        row(
+            "zh report, naive WeasyPrint with full fonts",
+            f"{naive:.1f} s, {naive_mb} MB",
+            f"brief {naive / report_time:.1f}× faster (target ≥ 5×)",
+        )
+        if not args.quick:
+            one = variants(project, scratch, 50, 1)
+            two = variants(project, scratch, 50, 2)
+            row("50 memo variants, 1 at a time", f"{one:.1f} s")
+            row(
+                "50 memo variants, 2 at a time",
+                f"{two:.1f} s",
+                f"speed-up {one / two:.2f}× on 2 cores",
+            )
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}} | figure | target")
+    print(f"{'-' * width} | --- | ---")
+    for name, value, target in rows:
+        print(f"{name:<{width}} | {value} | {target}")
+
+
+if __name__ == "__main__":
+    main()
