@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -104,17 +106,11 @@ def _run_build(
     from briefs.build import build as run_build
     from briefs.changes import describe
 
-    progress = (lambda message: typer.echo(f"  {message}", err=True)) if verbose else None
     try:
-        result = run_build(
-            root,
-            target,
-            langs,
-            variants,
-            force=force,
-            planned=todo,
-            **({"progress": progress} if progress else {}),
-        )
+        with _progress(quiet, verbose) as progress:
+            result = run_build(
+                root, target, langs, variants, force=force, planned=todo, progress=progress
+            )
     except BriefError as exc:
         _report(exc)
         return False
@@ -135,6 +131,22 @@ def _run_build(
         f"{summary}; {time.perf_counter() - started:.1f} s"
     )
     return True
+
+
+@contextmanager
+def _progress(quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
+    """Show the build's stages: a live status line on a terminal, plain lines with --verbose."""
+    if verbose:
+        yield lambda message: typer.echo(f"  {message}", err=True)
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda message: None
+        return
+    with console.status("building") as status:
+        yield lambda message: status.update(message)
 
 
 def _variants(variant: str) -> tuple[str, ...]:

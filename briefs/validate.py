@@ -221,6 +221,19 @@ def _recheck(
     )
 
 
+def _period_shape(period: str) -> str:
+    """year, span, half-year, quarter or month: what kind of period a fact covers."""
+    if re.fullmatch(r"\d{4}", period):
+        return "year"
+    if re.fullmatch(r"\d{4}-\d{4}", period):
+        return "span"
+    if re.fullmatch(r"\d{4}-H[12]", period):
+        return "half-year"
+    if re.fullmatch(r"\d{4}-Q[1-4]", period):
+        return "quarter"
+    return "month"
+
+
 def _field(chart: model.Chart, ids: set[str] | None = None) -> Loc:
     """Where in a chart spec the offending facts are listed."""
     if chart.facts:
@@ -261,9 +274,19 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: obje
             f"a chart mixes units: {', '.join(sorted(str(u) for u in units))}",
             _field(chart),
         )
-    for series in chart.series:
+    for index, series in enumerate(chart.series):
         periods = [facts[i].period for i in series.facts]
+        where = ("series", index, "facts")
         if None in periods:
-            problem(chart.id, f"series '{series.label.en}': every fact needs a period")
+            problem(chart.id, f"series '{series.label.en}': every fact needs a period", where)
+            continue
+        shapes = {_period_shape(p) for p in periods if p}
+        if len(shapes) > 1:
+            problem(
+                chart.id,
+                f"series '{series.label.en}' mixes kinds of period ({', '.join(sorted(shapes))}); "
+                "compare like with like",
+                where,
+            )
         elif len(set(periods)) != len(periods) and chart.type in ("line", "bar"):
             problem(chart.id, f"series '{series.label.en}': two facts share a period")
