@@ -51,6 +51,11 @@ def run(
     return elapsed, peak // 1024
 
 
+def build_cmd(project: Path, out: Path, *options: str) -> list[str]:
+    """The command line of one `brief build` of `project` into `out`."""
+    return [*BRIEF, "build", "--project", str(project), "--out", str(out), *options]
+
+
 def project_copy(where: Path) -> Path:
     target = where / "project"
     for part in ("facts", "charts", "templates"):
@@ -114,22 +119,7 @@ def variants(project: Path, scratch: Path, count: int, workers: int) -> float:
 
     def one(i: int) -> None:
         out = scratch / f"variants-{workers}" / f"v{i}"
-        run(
-            [
-                *BRIEF,
-                "build",
-                "--project",
-                str(project),
-                "--out",
-                str(out),
-                "--lang",
-                "zh",
-                "--variant",
-                "memo",
-                "--force",
-                "--quiet",
-            ]
-        )
+        run(build_cmd(project, out, "--lang", "zh", "--variant", "memo", "--force", "--quiet"))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -157,16 +147,7 @@ def main() -> None:
             for lang in ("zh", "en", "all"):
                 cold = {"BRIEF_CACHE_DIR": str(scratch / f"cold-{lang}")}
                 seconds, mb = run(
-                    [
-                        *BRIEF,
-                        "build",
-                        "--project",
-                        str(project),
-                        "--out",
-                        str(scratch / f"cold-out-{lang}"),
-                        "--lang",
-                        lang,
-                    ],
+                    build_cmd(project, scratch / f"cold-out-{lang}", "--lang", lang),
                     cold,
                 )
                 row(
@@ -174,23 +155,19 @@ def main() -> None:
                     f"{seconds:.1f} s, {mb} MB",
                     "all ≤ 4 s" if lang == "all" else "",
                 )
-        run([*BRIEF, "build", "--project", str(project), "--out", str(out)], warm)
-        seconds, mb = run(
-            [*BRIEF, "build", "--project", str(project), "--out", str(out), "--force"], warm
-        )
+        run(build_cmd(project, out), warm)
+        seconds, mb = run(build_cmd(project, out, "--force"), warm)
         row("full rebuild --lang all, warm font cache", f"{seconds:.1f} s, {mb} MB", "≤ 500 MB")
         times = []
         for _ in range(5):
-            times.append(
-                run([*BRIEF, "build", "--project", str(project), "--out", str(out)], warm)[0]
-            )
+            times.append(run(build_cmd(project, out), warm)[0])
         row("no-op rebuild (median of 5)", f"{sorted(times)[2]:.2f} s", "≤ 0.3 s")
         times = []
         for step in range(1, 4):
             edit_one_fact(project, step)
             times.append(
                 run(
-                    [*BRIEF, "build", "--project", str(project), "--out", str(out), "--lang", "zh"],
+                    build_cmd(project, out, "--lang", "zh"),
                     warm,
                 )[0]
             )
@@ -201,7 +178,7 @@ def main() -> None:
         )
         times = [run([*BRIEF, "--help"])[0] for _ in range(5)]
         row("brief --help (median of 5)", f"{sorted(times)[2]:.2f} s", "≤ 0.3 s")
-        run([*BRIEF, "build", "--project", str(project), "--out", str(out), "--force"], warm)
+        run(build_cmd(project, out, "--force"), warm)
         for lang in ("zh", "en"):
             pdf = out / lang / f"{NAME}.pdf"
             row(
@@ -215,19 +192,7 @@ def main() -> None:
                 "≤ 2 MB",
             )
         report_time = run(
-            [
-                *BRIEF,
-                "build",
-                "--project",
-                str(project),
-                "--out",
-                str(out),
-                "--lang",
-                "zh",
-                "--variant",
-                "report",
-                "--force",
-            ],
+            build_cmd(project, out, "--lang", "zh", "--variant", "report", "--force"),
             warm,
         )[0]
         naive, naive_mb = naive_render(out / "zh", scratch)

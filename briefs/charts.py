@@ -53,6 +53,21 @@ def _value_text(value: float, lang: str) -> str:
     )
 
 
+def _label(
+    ax: Any, value: float, xy: tuple[float, float], offset: tuple[int, int], lang: str, **align: str
+) -> None:
+    """Print a data value next to its bar or point."""
+    ax.annotate(
+        _value_text(value, lang),
+        xy,
+        xytext=offset,
+        textcoords="offset points",
+        fontsize=8,
+        color=INK,
+        **align,
+    )
+
+
 def _is_projection(fact: model.Fact) -> bool:
     return fact.kind in ("forecast", "target", "plan", "estimate")
 
@@ -118,16 +133,7 @@ def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
                 linewidth=1.0,
                 label=s.label.get(lang) if i == s.facts[0] else None,
             )
-            ax.annotate(
-                _value_text(y, lang),
-                (x, y),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                color=INK,
-            )
+            _label(ax, y, (x, y), (0, 2), lang, ha="center", va="bottom")
     ax.set_xticks(range(len(periods)), periods)
     ax.set_ylim(0, top * 1.18 or 1)
     if chart.unit:
@@ -160,15 +166,7 @@ def _draw_line(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
         for x, y, p in zip(xs, ys, pts, strict=True):
             if _is_projection(p):
                 ax.plot([x], [y], marker="o", markersize=5, markerfacecolor="white", color=color)
-            ax.annotate(
-                _value_text(y, lang),
-                (x, y),
-                xytext=(0, 5),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-                color=INK,
-            )
+            _label(ax, y, (x, y), (0, 5), lang, ha="center")
         years = sorted({x for x in xs})
         ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)
@@ -196,15 +194,7 @@ def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
             edgecolor=PALETTE[0],
             hatch="////" if projected else None,
         )
-        ax.annotate(
-            _value_text(v, lang),
-            (v, y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=INK,
-        )
+        _label(ax, v, (v, y), (3, 0), lang, va="center")
     ax.set_yticks(range(len(ids)), [_wrap(label, lang, 22) for label in labels])
     ax.invert_yaxis()
     ax.set_xlim(0, max(values) * 1.2 or 1)
