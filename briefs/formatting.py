@@ -79,7 +79,9 @@ def number(value: float, lang: str) -> str:
             if _compact_exact(text, value, lang):
                 return text
     if float(value).is_integer():
-        return format_decimal(int(value), locale=locale)
+        # Chinese prose writes 1920家, not 1,920家, below the 万 threshold.
+        pattern = "0" if lang == "zh" and abs(value) < 10_000 else None
+        return format_decimal(int(value), format=pattern, locale=locale)
     return format_decimal(value, locale=locale, decimal_quantization=False)
 
 

@@ -20,7 +20,7 @@ from briefs import formatting as fmt
         (600_000, "people", "exact", "60万", "600,000"),
         (15, "percent", "exact", "15%", "15%"),
         (6.57, "percent", "exact", "6.57%", "6.57%"),
-        (1920, "count", "exact", "1,920", "1,920"),
+        (1920, "count", "exact", "1920", "1,920"),
         (48.21, "points", "exact", "48.21分", "48.21 points"),
         (2, "multiple", "over", "超过2倍", "more than 2 times"),
     ],
