@@ -122,7 +122,7 @@ def _fonts(project: Project) -> FontSet:
 
 
 def _chart_context(
-    project: Project, lang: str, strings: Strings, fonts: FontSet, result: BuildResult
+    project: Project, lang: str, fonts: FontSet, result: BuildResult
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     contexts: dict[str, Any] = {}
     files: dict[str, bytes] = {}
@@ -144,7 +144,6 @@ def _chart_context(
             "note": chart.note.get(lang) if chart.note else "",
             "size": chart.size,
         }
-    del strings
     return contexts, files
 
 
@@ -208,7 +207,7 @@ def build(
         progress(f"{lang}: drawing charts")
         strings = Strings(load_strings(project.paths.templates, lang))
         context = derive(project, report, lang, strings)
-        chart_ctx, chart_files = _chart_context(project, lang, strings, fonts, result)
+        chart_ctx, chart_files = _chart_context(project, lang, fonts, result)
         context["charts"] = chart_ctx
         context["changes"] = _change_rows(edition_changes, project, lang)
         context["previous_edition"] = fmt.date(baseline[0], lang) if baseline else ""

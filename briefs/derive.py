@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -259,8 +258,3 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         "facts_total": len(facts),
         "due_ids": [f.id for f in facts.values() if is_due(f, as_of)],
     }
-
-
-def plain(text: str) -> str:
-    """Strip markup to text, for alt texts and metadata."""
-    return html.unescape(text)
