@@ -178,6 +178,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             if f.date is not None
             and f.id not in secondary
             and f.section != "proposal"
+            and f.theme != "geopolitics"  # context for the challenges, not cooperation
             and (not f.countries or ours & set(f.countries))
         ),
         key=lambda f: (f.date or "", f.id),

@@ -144,7 +144,7 @@ def test_data_note_shows_conflicts_and_passed_forecasts(out: Path) -> None:
     assert "超过6.6亿" in note and "近7亿" in note
     assert 'data-fact="asean-digital-economy-gdp-share-2025-forecast"' in note
     en = _html(out, "en")
-    assert "year passed; outcome not in the sources" in en
+    assert "Forecasts, targets and plans whose year has passed" in en
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
