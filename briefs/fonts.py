@@ -12,10 +12,10 @@ import fontpkg_source_sans_3
 import fontpkg_source_serif_4
 import pylopdf_fonts_zh_cn
 
-# Characters the formatter and the interface add to whatever the project's files contain.
+# Typographic characters that layout may add (hyphens, quotes, dashes) beyond the project's own
+# text; the formatter's words come from formatting.emitted_text().
 EXTRA_CHARS = (
     string.printable
-    + "亿万年月日第页共上下半季度约超过近不足倍分钟元美图表注来源预测估计目标计划实际值"
     + "\u2010\u2011\u00ad–—‘’“”…·•×→←↑↓§¶°±≤≥%‰　、。，：；？！（）《》〈〉【】「」『』￥"
 )
 

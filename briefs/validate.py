@@ -7,11 +7,19 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from briefs import model
 from briefs.errors import InputError, Problem
 from briefs.loader import Loc
 from briefs.project import Project
+
+
+class Reporter(Protocol):
+    """Records one problem: the item's id, the message, and optionally where in the item."""
+
+    def __call__(self, item_id: str, message: str, field_path: str | Loc | None = None) -> None: ...
+
 
 _SPACE = re.compile(r"\s+")
 
@@ -197,9 +205,8 @@ def _recheck(
     parts: list[str],
     facts: dict[str, model.Fact],
     report: Report,
-    problem: object,
+    problem: Reporter,
 ) -> None:
-    assert callable(problem)
     missing = [i for i in parts if i not in facts]
     if missing:
         problem(fact.id, f"derived from unknown fact(s): {', '.join(missing)}")
@@ -244,8 +251,7 @@ def _field(chart: model.Chart, ids: set[str] | None = None) -> Loc:
     return ("series",)
 
 
-def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: object) -> None:
-    assert callable(problem)
+def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Reporter) -> None:
     ids = [i for s in chart.series for i in s.facts] + list(chart.facts)
     missing = [i for i in ids if i not in facts]
     if missing:
