@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +28,12 @@ from briefs.changes import (
 from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
-from briefs.incremental import VARIANTS, Plan, plan, write_manifest
+from briefs.incremental import VARIANTS, Plan, code_version, plan, read_manifest, write_manifest
 from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
 from briefs.render import check_references, load_strings, render_html, template_files
 from briefs.validate import Report, check_project
-from briefs.write import html_to_pdf, lock, swap_in
+from briefs.write import Typesetter, lock, swap_in
 
 LANGS = ("zh", "en")
 STYLESHEET = "style.css"
@@ -44,6 +46,7 @@ class Output:
 
     path: Path
     pages: int | None = None
+    kept: bool = False  # an unchanged PDF carried over from the last build, not typeset again
 
 
 @dataclass
@@ -60,6 +63,10 @@ class BuildResult:
 
 
 Progress = Callable[[str], None]
+
+
+# Staged beside the outputs while PDFs are typeset, removed before they are swapped in.
+PRINT_DIR = ".print"
 
 
 def _quiet(_: str) -> None:
@@ -123,16 +130,21 @@ def _fonts(project: Project) -> FontSet:
 
 def _chart_context(
     project: Project, lang: str, fonts: FontSet, result: BuildResult
-) -> tuple[dict[str, Any], dict[str, bytes]]:
+) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
+    """Chart captions for the templates, and the SVG files for screens and for print."""
     contexts: dict[str, Any] = {}
     files: dict[str, bytes] = {}
+    printed: dict[str, bytes] = {}
     sources = {s.id: s for s in project.brief.sources}
     for number, chart in enumerate(project.charts.values(), start=1):
-        svg, drawn = charting.render_chart(chart, project.facts, lang, fonts, project.paths.cache)
+        svg, print_svg, drawn = charting.render_chart(
+            chart, project.facts, lang, fonts, project.paths.cache
+        )
         (result.charts_drawn if drawn else result.charts_cached).append(f"{lang}/{chart.id}")
         used = [i for s in chart.series for i in s.facts] + list(chart.facts)
         cited = sorted({project.facts[i].source for i in used}, key=list(sources).index)
         files[f"{chart.id}.svg"] = svg
+        printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
         contexts[chart.id] = {
             "id": chart.id,
             "number": number,
@@ -144,7 +156,7 @@ def _chart_context(
             "note": chart.note.get(lang) if chart.note else "",
             "size": chart.size,
         }
-    return contexts, files
+    return contexts, files, printed
 
 
 def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dict[str, str]]:
@@ -188,6 +200,23 @@ def build(
     if not todo.rebuild:
         return BuildResult(None, skipped=list(todo.skip))
     langs = tuple(lang for lang in langs if lang in todo.rebuild)
+    typesetter = Typesetter(len(langs) * len(variants))
+    try:
+        return _build(root, out, langs, variants, progress, force, todo, typesetter)
+    finally:
+        typesetter.close()
+
+
+def _build(
+    root: Path,
+    out: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    progress: Progress,
+    force: bool,
+    todo: Plan,
+    typesetter: Typesetter,
+) -> BuildResult:
     progress("checking facts")
     project, report, _ = check_project_files(root)
     result = BuildResult(report, rebuilt=dict(todo.rebuild), skipped=list(todo.skip))
@@ -203,11 +232,12 @@ def build(
     }
 
     staged: dict[str, dict[str, bytes | str]] = {}
+    staged_print: dict[str, dict[str, bytes | str]] = {}
     for lang in langs:
         progress(f"{lang}: drawing charts")
         strings = Strings(load_strings(project.paths.templates, lang))
         context = derive(project, report, lang, strings)
-        chart_ctx, chart_files = _chart_context(project, lang, fonts, result)
+        chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result)
         context["charts"] = chart_ctx
         context["changes"] = _change_rows(edition_changes, project, lang)
         context["previous_edition"] = fmt.date(baseline[0], lang) if baseline else ""
@@ -215,6 +245,7 @@ def build(
         context["fonts_css"] = "fonts.css"
         context["stylesheet"] = STYLESHEET
         files: dict[str, bytes | str] = dict(chart_files)
+        print_files: dict[str, bytes | str] = dict(print_charts)
         for variant in variants:
             progress(f"{lang}: rendering {variant}")
             context["variant"] = variant
@@ -224,9 +255,15 @@ def build(
                 shown = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:10])
                 raise RenderError(f"{lang} {variant}: no font has these characters: {shown}")
             files[_name(project, variant, "html")] = html
+            # The PDF is typeset from a copy that points at the print charts.
+            for chart in chart_ctx.values():
+                html = html.replace(f'src="{chart["file"]}"', f'src="{PRINT_DIR}/{chart["file"]}"')
+            print_files[_print_name(project, variant)] = html
         staged[lang] = files
+        staged_print[lang] = print_files
 
     # Write phase: everything above succeeded; stage each language, render PDFs, then swap.
+    typeset: dict[str, dict[str, dict[str, Any]]] = {lang: {} for lang in staged}
     with lock(out):
         staging_dirs: dict[str, Path] = {}
         try:
@@ -241,26 +278,47 @@ def build(
                 (staging / "fonts.css").write_text(fonts.css(web=True), encoding="utf-8")
                 for name, css in styles.items():
                     (staging / name).write_text(css, encoding="utf-8")
-                for name, content in files.items():
+                (staging / PRINT_DIR).mkdir()
+                for name, content in (files | staged_print[lang]).items():
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     (staging / name).write_bytes(data)
-            # Typeset every PDF; on two or more cores, each in its own process.
-            jobs = [
-                (
-                    staging_dirs[lang] / _name(project, variant, "html"),
-                    staging_dirs[lang] / _name(project, variant, "pdf"),
-                    lang,
-                )
-                for variant in variants
-                for lang in staged  # longest (reports) first
-            ]
+            # Typeset every PDF whose input changed; on two or more cores, in parallel.
+            previous = read_manifest(out).get("outputs", {})
+            jobs = []
+            for variant in variants:
+                for lang in staged:  # longest (reports) first
+                    name = _name(project, variant, "pdf")
+                    key = _typeset_key(
+                        staged_print[lang], _print_name(project, variant), styles, fonts
+                    )
+                    typeset[lang][name] = {"key": key}
+                    kept = previous.get(lang, {}).get("pdfs", {}).get(name, {})
+                    if not force and kept.get("key") == key and (out / lang / name).is_file():
+                        shutil.copyfile(out / lang / name, staging_dirs[lang] / name)
+                        typeset[lang][name]["pages"] = kept.get("pages")
+                        result.outputs.append(Output(out / lang / name, kept.get("pages"), True))
+                    else:
+                        jobs.append((lang, variant, name))
             progress(f"typesetting {len(jobs)} PDF(s)")
-            for (html_path, pdf_path, lang), pages in zip(
-                jobs, _typeset([(h, p) for h, p, _ in jobs], fonts), strict=True
-            ):
-                result.outputs.append(Output(out / lang / pdf_path.name, pages))
-                result.outputs.append(Output(out / lang / html_path.name))
+            pages = typesetter.run(
+                [
+                    (staging_dirs[lang] / _print_name(project, v), staging_dirs[lang] / name)
+                    for lang, v, name in jobs
+                ],
+                {f.family for f in fonts.files},
+                fonts.css(web=False),
+                fonts.directory,
+            )
+            for (lang, _, name), count in zip(jobs, pages, strict=True):
+                typeset[lang][name]["pages"] = count
+                result.outputs.append(Output(out / lang / name, count))
+            for lang in staged:
+                for variant in variants:
+                    result.outputs.append(Output(out / lang / _name(project, variant, "html")))
             for lang, staging in staging_dirs.items():
+                shutil.rmtree(staging / PRINT_DIR)
+                for name in staged_print[lang]:
+                    (staging / name).unlink(missing_ok=True)
                 swap_in(staging, out / lang)
             write_snapshot(out / SNAPSHOT, current)
             write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
@@ -268,6 +326,7 @@ def build(
                 out,
                 todo,
                 {lang: list(staged[lang]) + _pdf_names(project, variants) for lang in staged},
+                typeset,
             )
         finally:
             for staging in staging_dirs.values():
@@ -276,22 +335,28 @@ def build(
     return result
 
 
-def _typeset(jobs: list[tuple[Path, Path]], fonts: FontSet) -> list[int]:
-    """Render HTML files to PDFs, in parallel processes when there is more than one core."""
-    families = {f.family for f in fonts.files}
-    args = (families, fonts.css(web=False), fonts.directory)
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2:
-        return [html_to_pdf(h, p, *args) for h, p in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(html_to_pdf, h, p, *args) for h, p in jobs]
-        return [f.result() for f in futures]
+def _typeset_key(
+    printed: dict[str, bytes | str], html: str, styles: dict[str, str], fonts: FontSet
+) -> str:
+    """Hash of everything WeasyPrint reads for one PDF: page, print charts, styles, fonts, code."""
+    h = hashlib.sha256(f"{code_version()}:{version('weasyprint')}".encode())
+    h.update(fonts.css(web=False).encode())  # font files are named by their content
+    for name in sorted(n for n in printed if n == html or n.startswith(PRINT_DIR + "/")):
+        content = printed[name]
+        h.update(name.encode())
+        h.update(content.encode("utf-8") if isinstance(content, str) else content)
+    for name, css in sorted(styles.items()):
+        h.update(name.encode() + css.encode("utf-8"))
+    return h.hexdigest()[:20]
 
 
 def _pdf_names(project: Project, variants: tuple[str, ...]) -> list[str]:
     return [_name(project, v, "pdf") for v in variants]
+
+
+def _print_name(project: Project, variant: str) -> str:
+    """The staged HTML that WeasyPrint typesets: the page, pointing at the print charts."""
+    return f".print-{_name(project, variant, 'html')}"
 
 
 def _name(project: Project, variant: str, ext: str) -> str:

@@ -301,16 +301,44 @@ def _height(chart: model.Chart) -> float:
     return 2.9
 
 
-def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet) -> bytes:
-    """Draw one chart as SVG bytes, reproducibly; a missing glyph is an error."""
+def _register(manager: Any, fonts: FontSet) -> None:
+    """Make exactly this build's subsets the ones matplotlib knows under the brief's families.
+
+    A process may build several projects (tests, watch mode), each with its own subsets under the
+    same family names; matplotlib must not pick another project's subset.
+    """
+    wanted = {str(path) for path in fonts.files.values()}
+    folder = str(fonts.directory)
+    manager.ttflist = [
+        entry
+        for entry in manager.ttflist
+        if not entry.fname.startswith(folder) or entry.fname in wanted
+    ]
+    known = {entry.fname for entry in manager.ttflist}
+    for path in sorted(wanted - known):
+        manager.addfont(path)
+    manager._findfont_cached.cache_clear()
+
+
+def draw_svg(
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet
+) -> tuple[bytes, bytes]:
+    """Draw one chart as SVG, reproducibly: for screens (text as outlines) and for print.
+
+    A missing glyph is an error.
+    """
     import matplotlib
 
     matplotlib.use("svg", force=True)
     from matplotlib import font_manager
     from matplotlib.figure import Figure
 
-    for path in fonts.files.values():
-        font_manager.fontManager.addfont(str(path))
+    _register(font_manager.fontManager, fonts)
+    for family in _families(lang):
+        try:
+            font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            raise RenderError(f"chart '{chart.id}' ({lang}): no font named '{family}'") from None
     rc: dict[str, Any] = {
         "font.family": _families(lang),
         "font.size": 9,
@@ -321,7 +349,7 @@ def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts:
         "hatch.linewidth": 0.6,
         "hatch.color": PALETTE[0],
     }
-    buffer = io.BytesIO()
+    buffer, printed = io.BytesIO(), io.BytesIO()
     with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
         warnings.simplefilter("error")
         try:
@@ -331,10 +359,25 @@ def draw_svg(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts:
             _DRAW[chart.type](fig, chart, facts, lang)
             fig.tight_layout(pad=0.4)
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+            # For print, text stays text: WeasyPrint sets it in the brief's own fonts, which is
+            # several times faster than painting glyph outlines, and the text is searchable.
+            matplotlib.rcParams["svg.fonttype"] = "none"
+            fig.savefig(printed, format="svg", metadata={"Date": None, "Creator": None})
         except (UserWarning, RuntimeWarning, ValueError) as exc:
             raise RenderError(f"chart '{chart.id}' ({lang}): {exc}") from None
     # matplotlib stamps ids from a salted hash; strip the remaining non-deterministic comment.
-    return re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", buffer.getvalue())
+    return _clean(buffer.getvalue()), _clean(printed.getvalue())
+
+
+def _clean(svg: bytes) -> bytes:
+    return re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", svg)
+
+
+_CODE_FILES = ("charts.py", "formatting.py", "model.py")
+# The code a chart's drawing depends on: this module, the number formats and the models.
+_CODE_HASH = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in _CODE_FILES)
+).hexdigest()
 
 
 def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet) -> str:
@@ -346,25 +389,30 @@ def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts
         "chart": chart.model_dump(mode="json", by_alias=True),
         "facts": [facts[i].model_dump(mode="json", by_alias=True) for i in used],
         "fonts": sorted(p.name for p in fonts.files.values()),
-        "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "code": _CODE_HASH,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
 
 def render_chart(
     chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
-) -> tuple[bytes, bool]:
-    """Return a chart's SVG from the cache, or draw it; the flag says whether it was drawn."""
+) -> tuple[bytes, bytes, bool]:
+    """Return a chart's screen and print SVGs from the cache, or draw them.
+
+    The flag says whether the chart was drawn.
+    """
     directory = cache / "charts"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts)}.svg"
-    if path.exists():
-        return path.read_bytes(), False
-    svg = draw_svg(chart, facts, lang, fonts)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(svg)
-    os.replace(tmp, path)
-    return svg, True
+    stem = f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts)}"
+    web, printed = directory / f"{stem}.svg", directory / f"{stem}.print.svg"
+    if web.exists() and printed.exists():
+        return web.read_bytes(), printed.read_bytes(), False
+    drawn = draw_svg(chart, facts, lang, fonts)
+    for path, svg in zip((printed, web), (drawn[1], drawn[0]), strict=True):
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(svg)
+        os.replace(tmp, path)
+    return drawn[0], drawn[1], True
 
 
 def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str:

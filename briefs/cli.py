@@ -124,7 +124,8 @@ def _run_build(
         typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
         pages = f" ({output.pages} pages)" if output.pages else ""
-        typer.echo(f"wrote {_rel(output.path)}{pages}")
+        verb = "kept (page unchanged)" if output.kept else "wrote"
+        typer.echo(f"{verb} {_rel(output.path)}{pages}")
     summary = result.report.summary() if result.report else ""
     typer.echo(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "

@@ -132,55 +132,74 @@ def _chars_for(face: Face, charset: frozenset[str]) -> frozenset[str]:
 
 def _digest(face: Face, chars: frozenset[str]) -> str:
     h = hashlib.sha256()
-    h.update(f"{face.stem}:{face.source.stat().st_size}:v4".encode())
+    h.update(f"{face.stem}:{face.source.stat().st_size}:v6".encode())
     h.update("".join(sorted(chars)).encode())
     return h.hexdigest()[:16]
 
 
-def _make(face: Face, chars: frozenset[str], out: Path) -> None:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
+# Beyond HarfBuzz's default layout features, keep the numeral and CJK spacing features.
+_FEATURES = ("onum", "lnum", "tnum", "pnum", "halt", "palt", "vert")
 
-    options = subset.Options()
-    options.layout_features = [
-        "kern",
-        "liga",
-        "locl",
-        "onum",
-        "lnum",
-        "tnum",
-        "pnum",
-        "ccmp",
-        "mark",
-        "mkmk",
-        "vert",
-        "halt",
-        "palt",
-    ]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.drop_tables += ["DSIG"]
-    font = TTFont(face.source)  # read fully here: the instancer replaces the object below
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(chars)))
-    # Subsetting first makes instancing a variable font cheap (fewer glyphs to interpolate).
-    subsetter.subset(font)
+
+def _make(face: Face, chars: frozenset[str], out: Path) -> None:
+    """Subset (and, for a variable font, instance) one face with HarfBuzz; write sfnt and WOFF2.
+
+    HarfBuzz's subsetter (through the uharfbuzz wheel) does in milliseconds what fontTools
+    needs seconds for, and pins variable axes in the same pass.
+    """
+    import uharfbuzz as hb
+
+    source = hb.Face(hb.Blob.from_file_path(str(face.source)))
+    request = hb.SubsetInput()
+    request.unicode_set.update(ord(c) for c in chars)
+    for tag in _FEATURES:
+        request.layout_feature_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+    request.name_id_set.update(range(0, 300))  # keep every name: charts find faces by family
+    request.flags = hb.SubsetFlags.NOTDEF_OUTLINE
     if face.variable:
-        font = instancer.instantiateVariableFont(
-            font, {"wght": float(face.weight)}, static=True, updateFontNames=False
-        )
-        if "fvar" in font:
-            font = instancer.instantiateVariableFont(font, {}, static=True)
+        request.pin_all_axes_to_default(source)
+        request.pin_axis_location(source, "wght", float(face.weight))
+    data = hb.subset(source, request).blob.data
+    if not data:
+        raise RuntimeError(f"HarfBuzz could not subset {face.source.name}")
     tmp = out.with_suffix(out.suffix + f".{os.getpid()}.tmp")
-    font.save(tmp)
-    # Browsers get WOFF2 (about 40% smaller); WeasyPrint reads the plain file faster.
-    font.flavor = "woff2"
+    tmp.write_bytes(data)
+    # Browsers get WOFF2 (about 25% smaller); WeasyPrint reads the plain file faster.
     web = out.with_suffix(".woff2")
     web_tmp = web.with_suffix(f".woff2.{os.getpid()}.tmp")
-    font.save(web_tmp)
+    web_tmp.write_bytes(_woff2(data))
     os.replace(web_tmp, web)
     os.replace(tmp, out)
+
+
+def _woff2(sfnt: bytes) -> bytes:
+    """Wrap a font as WOFF2 with Brotli quality 9.
+
+    fontTools always compresses at quality 11, which takes about two seconds for a CJK subset
+    for a file only 7% smaller; quality 9 takes a fiftieth of that.
+    """
+    import io
+
+    import brotli
+    from fontTools.ttLib import TTFont, woff2
+
+    class _Brotli:
+        MODE_FONT = brotli.MODE_FONT
+
+        @staticmethod
+        def compress(data: bytes, mode: int = brotli.MODE_GENERIC) -> bytes:
+            return bytes(brotli.compress(data, mode=mode, quality=9))
+
+    font = TTFont(io.BytesIO(sfnt), lazy=True)
+    font.flavor = "woff2"
+    buffer = io.BytesIO()
+    saved = woff2.brotli
+    woff2.brotli = _Brotli
+    try:
+        font.save(buffer, reorderTables=False)
+    finally:
+        woff2.brotli = saved
+    return buffer.getvalue()
 
 
 def build_fonts(cache: Path, charset: frozenset[str]) -> FontSet:
@@ -196,13 +215,8 @@ def build_fonts(cache: Path, charset: frozenset[str]) -> FontSet:
         if not out.exists():
             todo.append((face, chars, out))
         files[face] = out
-    if len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
-            list(pool.map(_make, *zip(*todo, strict=True)))
-    elif todo:
-        _make(*todo[0])
+    for face, chars, out in todo:  # HarfBuzz takes milliseconds a face: no need for processes
+        _make(face, chars, out)
     return FontSet(directory, files, frozenset(_codepoints(tuple(files.values()))))
 
 

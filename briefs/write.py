@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from briefs.errors import BusyError, RenderError
@@ -84,6 +85,47 @@ def html_to_pdf(
             "every character must be drawn by the brief's own fonts"
         )
     return len(document.pages)
+
+
+def _warm() -> None:
+    """Import WeasyPrint and load the font configuration ahead of the first document."""
+    from weasyprint import HTML  # noqa: F401
+    from weasyprint.text.fonts import FontConfiguration
+
+    FontConfiguration()
+
+
+class Typesetter:
+    """Processes that typeset PDFs, one per core, started before they are needed.
+
+    Importing WeasyPrint takes most of a second; workers started at the beginning of a build do
+    it while the main process checks the facts and renders the HTML.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.workers = min(jobs, os.cpu_count() or 1)
+        self.pool: Any = None
+        if self.workers >= 2:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            for _ in range(self.workers):
+                self.pool.submit(_warm)
+
+    def run(
+        self, jobs: list[tuple[Path, Path]], families: set[str], font_css: str, font_dir: Path
+    ) -> list[int]:
+        """Typeset each (HTML, PDF) pair; return the page counts in order."""
+        args = (families, font_css, font_dir)
+        if self.pool is None:
+            return [html_to_pdf(h, p, *args) for h, p in jobs]
+        futures = [self.pool.submit(html_to_pdf, h, p, *args) for h, p in jobs]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
 
 @contextmanager

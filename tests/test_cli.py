@@ -84,6 +84,21 @@ def test_chinese_text_in_pdf_is_the_text_put_in(built_example: Path) -> None:
     assert "RMB120billionin2023toRMB138billionin2024" in english
 
 
+def test_charts_are_text_in_the_pdf_and_outlines_on_screen(built_example: Path) -> None:
+    folder = built_example / "build" / "zh"
+    # In print, chart labels are real text in the brief's fonts: a reader can search and copy
+    # them. The y axis ticks (up to 1600) and the unit appear in the chart only.
+    text = _pdf_text(folder / "example-brief.pdf")
+    html = (folder / "example-brief.html").read_text(encoding="utf-8")
+    assert "1600" in text and "1600" not in html
+    assert "亿元" in text
+    # On screen the SVG is an image, which cannot reach the page's fonts: glyphs are outlines.
+    svg = (folder / "digital-economy-size.svg").read_text(encoding="utf-8")
+    assert "<text" not in svg and "<path" in svg
+    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".print")]
+    assert leftovers == [], "the print copies are removed from the output folder"
+
+
 def test_html_is_self_contained(built_example: Path) -> None:
     folder = built_example / "build" / "zh"
     html = (folder / "example-brief.html").read_text(encoding="utf-8")

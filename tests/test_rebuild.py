@@ -89,6 +89,28 @@ def test_other_language_prose_change_skips_this_language(built: Path, runner: Cl
     assert "charts: 0 drawn" in result.output, "a prose change redraws no chart"
 
 
+def test_unchanged_pdf_is_kept_not_typeset_again(built: Path, runner: CliRunner) -> None:
+    # The zh background prose is in the report only: the memo's page is unchanged. (The edit
+    # adds no new character, so the font subsets, which every PDF depends on, stay the same.)
+    memo = built / "build/zh/example-brief-memo.pdf"
+    report = built / "build/zh/example-brief.pdf"
+    memo_before, report_before = memo.read_bytes(), report.read_bytes()
+    path = built / "templates/prose/zh/background.html.j2"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("演示简报项目", "演示项目"), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert f"kept (page unchanged) {memo}" in result.output
+    assert f"wrote {report}" in result.output
+    assert memo.read_bytes() == memo_before
+    assert report.read_bytes() != report_before
+    # --force typesets it again all the same (and, the inputs being equal, identically).
+    result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh", "--force"])
+    assert f"wrote {memo}" in result.output
+    assert memo.read_bytes() == memo_before
+
+
 def test_force_rebuilds(built: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["build", "--project", str(built), "--force"])
     assert "rebuilt zh: --force" in result.output and "rebuilt en: --force" in result.output
