@@ -171,10 +171,9 @@ def main() -> None:
                     warm,
                 )[0]
             )
+        one_fact = sorted(times)[1]
         row(
-            "rebuild --lang zh after editing one fact (median of 3)",
-            f"{sorted(times)[1]:.1f} s",
-            "≤ 1.5 s",
+            "rebuild --lang zh after editing one fact (median of 3)", f"{one_fact:.1f} s", "≤ 1.5 s"
         )
         times = [run([*BRIEF, "--help"])[0] for _ in range(5)]
         row("brief --help (median of 5)", f"{sorted(times)[2]:.2f} s", "≤ 0.3 s")
@@ -196,11 +195,12 @@ def main() -> None:
             warm,
         )[0]
         naive, naive_mb = naive_render(out / "zh", scratch)
-        row("zh report, brief (whole process)", f"{report_time:.1f} s")
+        row("zh report from scratch (--force), brief, whole process", f"{report_time:.1f} s")
         row(
             "zh report, naive WeasyPrint with full fonts",
             f"{naive:.1f} s, {naive_mb} MB",
-            f"brief {naive / report_time:.1f}× faster (target ≥ 5×)",
+            f"brief {naive / report_time:.1f}× faster from scratch, "
+            f"{naive / one_fact:.1f}× after one fact (target ≥ 5×)",
         )
         if not args.quick:
             one = variants(project, scratch, 50, 1)

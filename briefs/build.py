@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +26,11 @@ from briefs.changes import (
 from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
-from briefs.incremental import VARIANTS, Plan, code_version, plan, read_manifest, write_manifest
+from briefs.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
 from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
 from briefs.render import check_references, load_strings, render_html, template_files
+from briefs.typeset import Pdf, Typesetting
 from briefs.validate import Report, check_project
 from briefs.write import Typesetter, lock, swap_in
 
@@ -47,6 +46,7 @@ class Output:
     path: Path
     pages: int | None = None
     kept: bool = False  # an unchanged PDF carried over from the last build, not typeset again
+    detail: str = ""
 
 
 @dataclass
@@ -129,7 +129,7 @@ def _fonts(project: Project) -> FontSet:
 
 
 def _chart_context(
-    project: Project, lang: str, fonts: FontSet, result: BuildResult
+    project: Project, lang: str, fonts: FontSet, result: BuildResult, drawn: set[tuple[str, str]]
 ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
     """Chart captions for the templates, and the SVG files for screens and for print."""
     contexts: dict[str, Any] = {}
@@ -137,10 +137,11 @@ def _chart_context(
     printed: dict[str, bytes] = {}
     sources = {s.id: s for s in project.brief.sources}
     for number, chart in enumerate(project.charts.values(), start=1):
-        svg, print_svg, drawn = charting.render_chart(
+        svg, print_svg, _ = charting.render_chart(
             chart, project.facts, lang, fonts, project.paths.cache
         )
-        (result.charts_drawn if drawn else result.charts_cached).append(f"{lang}/{chart.id}")
+        fresh = (lang, chart.id) in drawn
+        (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
         used = [i for s in chart.series for i in s.facts] + list(chart.facts)
         cited = sorted({project.facts[i].source for i in used}, key=list(sources).index)
         files[f"{chart.id}.svg"] = svg
@@ -231,13 +232,31 @@ def _build(
         name: (project.paths.templates / name).read_text(encoding="utf-8") for name in STYLESHEETS
     }
 
+    # Charts missing from the cache are drawn first, in the worker processes.
+    to_draw = [
+        (chart, lang)
+        for lang in langs
+        for chart in project.charts.values()
+        if not charting.is_cached(chart, project.facts, lang, fonts, project.paths.cache)
+    ]
+    if to_draw:
+        progress(f"drawing {len(to_draw)} chart(s)")
+        typesetter.map(
+            charting.render_chart,
+            [chart for chart, _ in to_draw],
+            [charting.chart_facts(chart, project.facts) for chart, _ in to_draw],
+            [lang for _, lang in to_draw],
+            [fonts] * len(to_draw),
+            [project.paths.cache] * len(to_draw),
+        )
+    drawn = {(lang, chart.id) for chart, lang in to_draw}
+
     staged: dict[str, dict[str, bytes | str]] = {}
     staged_print: dict[str, dict[str, bytes | str]] = {}
     for lang in langs:
-        progress(f"{lang}: drawing charts")
         strings = Strings(load_strings(project.paths.templates, lang))
         context = derive(project, report, lang, strings)
-        chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result)
+        chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result, drawn)
         context["charts"] = chart_ctx
         context["changes"] = _change_rows(edition_changes, project, lang)
         context["previous_edition"] = fmt.date(baseline[0], lang) if baseline else ""
@@ -249,7 +268,9 @@ def _build(
         for variant in variants:
             progress(f"{lang}: rendering {variant}")
             context["variant"] = variant
-            html = render_html(project.paths.templates, variant, context)
+            html = render_html(
+                project.paths.templates, variant, context, project.paths.cache / "templates"
+            )
             missing = fonts.missing(visible_text(html))
             if missing:
                 shown = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:10])
@@ -263,7 +284,6 @@ def _build(
         staged_print[lang] = print_files
 
     # Write phase: everything above succeeded; stage each language, render PDFs, then swap.
-    typeset: dict[str, dict[str, dict[str, Any]]] = {lang: {} for lang in staged}
     with lock(out):
         staging_dirs: dict[str, Path] = {}
         try:
@@ -282,36 +302,28 @@ def _build(
                 for name, content in (files | staged_print[lang]).items():
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     (staging / name).write_bytes(data)
-            # Typeset every PDF whose input changed; on two or more cores, in parallel.
-            previous = read_manifest(out).get("outputs", {})
-            jobs = []
-            for variant in variants:
-                for lang in staged:  # longest (reports) first
-                    name = _name(project, variant, "pdf")
-                    key = _typeset_key(
-                        staged_print[lang], _print_name(project, variant), styles, fonts
-                    )
-                    typeset[lang][name] = {"key": key}
-                    kept = previous.get(lang, {}).get("pdfs", {}).get(name, {})
-                    if not force and kept.get("key") == key and (out / lang / name).is_file():
-                        shutil.copyfile(out / lang / name, staging_dirs[lang] / name)
-                        typeset[lang][name]["pages"] = kept.get("pages")
-                        result.outputs.append(Output(out / lang / name, kept.get("pages"), True))
-                    else:
-                        jobs.append((lang, variant, name))
-            progress(f"typesetting {len(jobs)} PDF(s)")
-            pages = typesetter.run(
-                [
-                    (staging_dirs[lang] / _print_name(project, v), staging_dirs[lang] / name)
-                    for lang, v, name in jobs
-                ],
-                {f.family for f in fonts.files},
-                fonts.css(web=False),
-                fonts.directory,
+            # Typeset every PDF whose page changed; on two or more cores, in parallel.
+            typesetting = Typesetting(
+                out, fonts, typesetter, read_manifest(out).get("outputs", {}), force
             )
-            for (lang, _, name), count in zip(jobs, pages, strict=True):
-                typeset[lang][name]["pages"] = count
-                result.outputs.append(Output(out / lang / name, count))
+            bases = {lang: typesetting.base(staged_print[lang], styles) for lang in staged}
+            pdfs = [
+                Pdf(
+                    lang,
+                    staging_dirs[lang],
+                    _print_name(project, variant),
+                    _name(project, variant, "pdf"),
+                    str(staged_print[lang][_print_name(project, variant)]),
+                )
+                for variant in variants
+                for lang in staged  # longest (reports) first
+            ]
+            progress("typesetting")
+            typesetting.run(pdfs, bases)
+            for pdf in pdfs:
+                result.outputs.append(
+                    Output(out / pdf.lang / pdf.name, pdf.pages, pdf.kept, pdf.detail)
+                )
             for lang in staged:
                 for variant in variants:
                     result.outputs.append(Output(out / lang / _name(project, variant, "html")))
@@ -326,28 +338,15 @@ def _build(
                 out,
                 todo,
                 {lang: list(staged[lang]) + _pdf_names(project, variants) for lang in staged},
-                typeset,
+                {lang: typesetting.record(lang, pdfs) for lang in staged},
             )
+            for lang in staged:
+                typesetting.prune(lang)
         finally:
             for staging in staging_dirs.values():
                 if staging.exists():
                     shutil.rmtree(staging)
     return result
-
-
-def _typeset_key(
-    printed: dict[str, bytes | str], html: str, styles: dict[str, str], fonts: FontSet
-) -> str:
-    """Hash of everything WeasyPrint reads for one PDF: page, print charts, styles, fonts, code."""
-    h = hashlib.sha256(f"{code_version()}:{version('weasyprint')}".encode())
-    h.update(fonts.css(web=False).encode())  # font files are named by their content
-    for name in sorted(n for n in printed if n == html or n.startswith(PRINT_DIR + "/")):
-        content = printed[name]
-        h.update(name.encode())
-        h.update(content.encode("utf-8") if isinstance(content, str) else content)
-    for name, css in sorted(styles.items()):
-        h.update(name.encode() + css.encode("utf-8"))
-    return h.hexdigest()[:20]
 
 
 def _pdf_names(project: Project, variants: tuple[str, ...]) -> list[str]:

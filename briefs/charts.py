@@ -291,13 +291,19 @@ _DRAW = {
 }
 
 
-def _height(chart: model.Chart) -> float:
+def _height(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> float:
     if chart.type == "timeline":
         return 0.27 * len(chart.facts) + 0.6
     if chart.type == "matrix":
         return 0.5 * len(chart.facts) + 1.2
     if chart.type == "barh":
-        return 0.42 * sum(len(s.facts) for s in chart.series) + 0.9
+        # Each bar gets room for its wrapped label (about 0.125 in. a line at 8.5 pt).
+        lines = [
+            _wrap(facts[i].label.get(lang), lang, 22).count("\n") + 1
+            for s in chart.series
+            for i in s.facts
+        ]
+        return sum(max(0.42, 0.125 * n + 0.14) for n in lines) + 0.9
     return 2.9
 
 
@@ -354,7 +360,7 @@ def draw_svg(
         warnings.simplefilter("error")
         try:
             width = WIDTH_IN if chart.size == "full" else WIDTH_IN / 2
-            height = _height(chart) if chart.size == "full" else 2.6
+            height = _height(chart, facts, lang) if chart.size == "full" else 2.6
             fig = Figure(figsize=(width, height), dpi=100)
             _DRAW[chart.type](fig, chart, facts, lang)
             fig.tight_layout(pad=0.4)
@@ -394,6 +400,27 @@ def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
 
+def _paths(
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
+) -> tuple[Path, Path]:
+    directory = cache / "charts"
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts)}"
+    return directory / f"{stem}.svg", directory / f"{stem}.print.svg"
+
+
+def is_cached(
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
+) -> bool:
+    """Whether both SVGs of a chart are in the cache already."""
+    return all(path.exists() for path in _paths(chart, facts, lang, fonts, cache))
+
+
+def chart_facts(chart: model.Chart, facts: dict[str, model.Fact]) -> dict[str, model.Fact]:
+    """The facts a chart draws (all a worker process needs to draw it)."""
+    return {i: facts[i] for s in chart.series for i in s.facts} | {i: facts[i] for i in chart.facts}
+
+
 def render_chart(
     chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
 ) -> tuple[bytes, bytes, bool]:
@@ -401,10 +428,7 @@ def render_chart(
 
     The flag says whether the chart was drawn.
     """
-    directory = cache / "charts"
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts)}"
-    web, printed = directory / f"{stem}.svg", directory / f"{stem}.print.svg"
+    web, printed = _paths(chart, facts, lang, fonts, cache)
     if web.exists() and printed.exists():
         return web.read_bytes(), printed.read_bytes(), False
     drawn = draw_svg(chart, facts, lang, fonts)

@@ -123,7 +123,8 @@ def _run_build(
     for change in result.changes:
         typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
-        pages = f" ({output.pages} pages)" if output.pages else ""
+        detail = f"; {output.detail}" if output.detail else ""
+        pages = f" ({output.pages} pages{detail})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
     summary = result.report.summary() if result.report else ""

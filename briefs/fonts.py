@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import string
 from dataclasses import dataclass
@@ -221,10 +222,21 @@ def build_fonts(cache: Path, charset: frozenset[str]) -> FontSet:
 
 
 def _codepoints(paths: tuple[Path, ...]) -> set[int]:
-    from fontTools.ttLib import TTFont
-
+    """The characters the fonts can draw, read from a list kept beside each font file."""
     points: set[int] = set()
     for path in paths:
+        listing = path.with_suffix(".codepoints.json")
+        try:
+            points.update(json.loads(listing.read_text(encoding="utf-8")))
+            continue
+        except (OSError, ValueError):
+            pass
+        from fontTools.ttLib import TTFont
+
         with TTFont(path, lazy=True) as font:
-            points.update(font["cmap"].getBestCmap())
+            found = sorted(font["cmap"].getBestCmap())
+        tmp = listing.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(found), encoding="utf-8")
+        os.replace(tmp, listing)
+        points.update(found)
     return points

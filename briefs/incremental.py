@@ -115,19 +115,19 @@ def write_manifest(
     out: Path,
     built: Plan,
     files: dict[str, list[str]],
-    pdfs: dict[str, dict[str, dict[str, object]]] | None = None,
+    typeset: dict[str, dict[str, object]] | None = None,
 ) -> None:
     """Record what was built from which inputs, atomically.
 
-    `pdfs` gives, per language, each PDF's typesetting key and page count, so that a later build
-    whose page is unchanged can keep the PDF instead of typesetting it again.
+    `typeset` gives, per language, each PDF's and each typeset part's key and page count, so that
+    a later build can keep what is unchanged instead of typesetting it again.
     """
     previous = read_manifest(out)
     outputs = previous.get("outputs", {})
     for lang, names in files.items():
         outputs[lang] = {"key": built.keys[lang], "files": sorted(names)}
-        if pdfs and lang in pdfs:
-            outputs[lang]["pdfs"] = pdfs[lang]
+        if typeset and lang in typeset:
+            outputs[lang].update(typeset[lang])
     data = {"hashes": built.hashes, "outputs": outputs}
     tmp = out / f"{MANIFEST}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,20 @@ _REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
 _NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
 
-def environment(templates: Path) -> jinja2.Environment:
-    """A Jinja environment that escapes everything and fails on any undefined name."""
+@functools.lru_cache(maxsize=8)
+def environment(templates: Path, cache: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment that escapes everything and fails on any undefined name.
+
+    With `cache`, compiled templates are kept there between runs (Jinja checks each template's
+    source for changes); one environment serves every render of a process.
+    """
+    bytecode = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=bytecode,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -113,9 +124,11 @@ def footnote_gaps(templates: Path, sources_of: dict[str, set[str]]) -> list[Prob
     return gaps
 
 
-def render_html(templates: Path, variant: str, context: dict[str, Any]) -> str:
-    """Render one variant of the brief to an HTML string."""
-    env = environment(templates)
+def render_html(
+    templates: Path, variant: str, context: dict[str, Any], cache: Path | None = None
+) -> str:
+    """Render one variant of the brief to an HTML string (compiled templates kept in `cache`)."""
+    env = environment(templates, cache)
     name = f"{variant}.html.j2"
     try:
         return env.get_template(name).render(**context)

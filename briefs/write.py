@@ -52,12 +52,19 @@ def _fetcher(*allowed: Path):  # type: ignore[no-untyped-def]
 
 
 def html_to_pdf(
-    html_path: Path, pdf_path: Path, families: set[str], font_css: str, font_dir: Path
+    html_path: Path,
+    pdf_path: Path,
+    families: set[str],
+    font_css: str,
+    font_dir: Path,
+    label: str = "",
 ) -> int:
     """Render an HTML file to PDF; any WeasyPrint warning, or a font outside `families`, fails.
 
-    `font_css` declares the print fonts (files in `font_dir`, the only other folder readable).
+    `font_css` declares the print fonts (files in `font_dir`, the only other folder readable);
+    `label` names the page in messages (the file name by default).
     """
+    label = label or html_path.name
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -76,12 +83,12 @@ def html_to_pdf(
         logger.removeHandler(handler)
     if handler.records:
         messages = "; ".join(r.getMessage() for r in handler.records[:5])
-        raise RenderError(f"{html_path.name}: WeasyPrint reported: {messages}")
+        raise RenderError(f"{label}: WeasyPrint reported: {messages}")
     used = {font.family for font in document.fonts.values()}
     strays = sorted(used - families)
     if strays:
         raise RenderError(
-            f"{html_path.name}: some characters fell back to system fonts ({', '.join(strays)}); "
+            f"{label}: some characters fell back to system fonts ({', '.join(strays)}); "
             "every character must be drawn by the brief's own fonts"
         )
     return len(document.pages)
@@ -113,14 +120,24 @@ class Typesetter:
                 self.pool.submit(_warm)
 
     def run(
-        self, jobs: list[tuple[Path, Path]], families: set[str], font_css: str, font_dir: Path
+        self,
+        jobs: list[tuple[Path, Path, str]],
+        families: set[str],
+        font_css: str,
+        font_dir: Path,
     ) -> list[int]:
-        """Typeset each (HTML, PDF) pair; return the page counts in order."""
+        """Typeset each (HTML, PDF, label) job; return the page counts in order."""
         args = (families, font_css, font_dir)
         if self.pool is None:
-            return [html_to_pdf(h, p, *args) for h, p in jobs]
-        futures = [self.pool.submit(html_to_pdf, h, p, *args) for h, p in jobs]
+            return [html_to_pdf(h, p, *args, label) for h, p, label in jobs]
+        futures = [self.pool.submit(html_to_pdf, h, p, *args, label) for h, p, label in jobs]
         return [f.result() for f in futures]
+
+    def map(self, fn: Any, *iterables: list[Any]) -> list[Any]:
+        """Run `fn` over the arguments in the worker processes (in this one if there is one job)."""
+        if self.pool is None or len(iterables[0]) < 2:
+            return [fn(*args) for args in zip(*iterables, strict=True)]
+        return list(self.pool.map(fn, *iterables))
 
     def close(self) -> None:
         if self.pool is not None:
