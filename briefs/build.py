@@ -189,10 +189,12 @@ def build(
     progress: Progress = _quiet,
     force: bool = False,
     planned: Plan | None = None,
+    typesetter: Typesetter | None = None,
 ) -> BuildResult:
     """Build the requested languages and variants of the brief in `root` into `out`.
 
-    Languages whose inputs are unchanged since the last build into `out` are skipped.
+    Languages whose inputs are unchanged since the last build into `out` are skipped. A caller
+    may pass its own `typesetter` (started early, or kept across builds); it is not closed here.
     """
     for lang in langs:
         if lang not in LANGS:
@@ -201,11 +203,13 @@ def build(
     if not todo.rebuild:
         return BuildResult(None, skipped=list(todo.skip))
     langs = tuple(lang for lang in langs if lang in todo.rebuild)
-    typesetter = Typesetter(len(langs) * len(variants))
+    own = typesetter is None
+    workers = typesetter or Typesetter(len(langs) * len(variants))
     try:
-        return _build(root, out, langs, variants, progress, force, todo, typesetter)
+        return _build(root, out, langs, variants, progress, force, todo, workers)
     finally:
-        typesetter.close()
+        if own:
+            workers.close()
 
 
 def _build(

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from briefs import __version__
 from briefs.errors import EXIT_USAGE, BriefError
+
+if TYPE_CHECKING:
+    from briefs.write import Typesetter
 
 EXIT_CODES = (
     "Exit codes: 0 success; 1 the project's input is wrong (YAML, schema, facts, templates); "
@@ -93,8 +97,13 @@ def _run_build(
     force: bool,
     quiet: bool,
     verbose: bool,
+    typesetter: Typesetter | None = None,
 ) -> bool:
-    """One build with its report; returns False (after printing the error) if it failed."""
+    """One build with its report; returns False (after printing the error) if it failed.
+
+    The typesetting processes start as soon as the build is known to be needed, before the rest
+    of brief is imported, so that they load WeasyPrint meanwhile; `typesetter` reuses running ones.
+    """
     from briefs.incremental import plan
 
     started = time.perf_counter()
@@ -103,17 +112,30 @@ def _run_build(
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
         return True
+    from briefs.write import Typesetter
+
+    workers = typesetter or Typesetter(len(todo.rebuild) * len(variants))
     from briefs.build import build as run_build
     from briefs.changes import describe
 
     try:
         with _progress(quiet, verbose) as progress:
             result = run_build(
-                root, target, langs, variants, force=force, planned=todo, progress=progress
+                root,
+                target,
+                langs,
+                variants,
+                force=force,
+                planned=todo,
+                progress=progress,
+                typesetter=workers,
             )
     except BriefError as exc:
         _report(exc)
         return False
+    finally:
+        if typesetter is None:
+            workers.close()
     if quiet:
         return True
     for lang, reason in result.rebuilt.items():
@@ -202,14 +224,35 @@ def watch(
     variant: VariantOpt = "all",
 ) -> None:
     """Rebuild on every save of a fact, chart or template; print errors and keep watching."""
-    from watchfiles import watch as watch_files
-
-    from briefs.incremental import input_files
+    from briefs.write import Typesetter
 
     root = project.resolve()
     target = (out or root / "build").resolve()
     langs, variants = _langs(lang), _variants(variant)
-    _run_build(root, target, langs, variants, False, False, False)
+    # One set of typesetting processes for the whole session: rebuilds skip loading WeasyPrint.
+    # A termination signal ends the session like Ctrl-C, so that they are shut down too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    workers = Typesetter(len(langs) * len(variants))
+    try:
+        _watch(root, target, langs, variants, workers)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        workers.close()
+
+
+def _watch(
+    root: Path,
+    target: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    workers: Typesetter,
+) -> None:
+    from watchfiles import watch as watch_files
+
+    from briefs.incremental import input_files
+
+    _run_build(root, target, langs, variants, False, False, False, workers)
     folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
     announced = False
     # Announce only once the watcher runs (its first empty yield), so no early save is missed.
@@ -226,7 +269,7 @@ def watch(
             continue
         names = sorted({_rel(Path(path)) for _, path in changed if Path(path).is_file()})
         typer.echo(f"changed: {', '.join(names)}")
-        _run_build(root, target, langs, variants, False, False, False)
+        _run_build(root, target, langs, variants, False, False, False, workers)
 
 
 @app.command()

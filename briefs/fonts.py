@@ -170,7 +170,15 @@ def _make(face: Face, chars: frozenset[str], out: Path) -> None:
     web_tmp = web.with_suffix(f".woff2.{os.getpid()}.tmp")
     web_tmp.write_bytes(_woff2(data))
     os.replace(web_tmp, web)
+    _write_codepoints(out, sorted(hb.Face(data).unicodes))
     os.replace(tmp, out)
+
+
+def _write_codepoints(font: Path, points: list[int]) -> None:
+    listing = font.with_suffix(".codepoints.json")
+    tmp = listing.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(points), encoding="utf-8")
+    os.replace(tmp, listing)
 
 
 def _woff2(sfnt: bytes) -> bytes:
@@ -235,8 +243,6 @@ def _codepoints(paths: tuple[Path, ...]) -> set[int]:
 
         with TTFont(path, lazy=True) as font:
             found = sorted(font["cmap"].getBestCmap())
-        tmp = listing.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(found), encoding="utf-8")
-        os.replace(tmp, listing)
+        _write_codepoints(path, found)
         points.update(found)
     return points

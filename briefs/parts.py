@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import html as htmllib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,5 +176,7 @@ def join(parts: list[Path], footers: Path, out: Path) -> int:
                     ),
                 }
             )
-    writer.write(out)
+    buffer = io.BytesIO()  # pypdf writes in many small pieces: one write to disk is faster
+    writer.write(buffer)
+    out.write_bytes(buffer.getvalue())
     return len(writer.pages)

@@ -7,8 +7,10 @@ A PDF whose page is unchanged since the last build is kept. A report is typeset 
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -48,6 +50,7 @@ class _Job:
     html: Path
     target: Path
     label: str  # how messages name it: the page, and which part
+    weight: int = 0  # how long it is likely to take: the size of its page
 
 
 class Typesetting:
@@ -96,15 +99,15 @@ class Typesetting:
             pdf.parts = partlib.split(pdf.text)
             if pdf.parts is None:
                 page = pdf.html.removeprefix(".print-")
-                jobs.append(
-                    _Job(
-                        pdf, pdf.key, "whole", pdf.staging / pdf.html, pdf.staging / pdf.name, page
-                    )
-                )
+                html, target = pdf.staging / pdf.html, pdf.staging / pdf.name
+                jobs.append(_Job(pdf, pdf.key, "whole", html, target, page, len(pdf.text)))
             else:
                 reports.append(pdf)
         for pdf in reports:
             jobs += self._plan(pdf, bases[pdf.lang], first=True)
+        if reports:
+            # Load pypdf (for joining the parts) while the workers typeset.
+            threading.Thread(target=importlib.import_module, args=("pypdf",), daemon=True).start()
         self._typeset(jobs)
         # The contents page and the footers depend on page counts that were guessed (from the
         # last build) where parts were still to be typeset; settle them now.
@@ -113,8 +116,7 @@ class Typesetting:
             if not again:
                 break
             self._typeset(again)
-        for pdf in reports:
-            self._join(pdf)
+        self._join(reports)
 
     def record(self, lang: str, pdfs: list[Pdf]) -> dict[str, Any]:
         """The manifest entries of a language: each PDF's key and parts, each part's facts."""
@@ -199,7 +201,8 @@ class Typesetting:
             pdf.front_pages = int(known[front]["pages"])
         else:
             jobs.insert(0, self._job(pdf, front, "part 1", parts.document(0, toc)))
-        if footer not in known:
+        # With nothing to go on (a first build), wait for the real page count for the footers.
+        if footer not in known and (earlier or not first):
             jobs.append(self._job(pdf, footer, "page footers", parts.footer_document(sum(sizes))))
         pdf.part_keys = [front, *keys, footer]
         return jobs
@@ -208,11 +211,14 @@ class Typesetting:
         html = pdf.staging / f".part-{key}.html"
         html.write_text(document, encoding="utf-8")
         page = pdf.html.removeprefix(".print-")
-        return _Job(pdf, key, role, html, pdf.staging / f".part-{key}.pdf", f"{page} ({role})")
+        target = pdf.staging / f".part-{key}.pdf"
+        return _Job(pdf, key, role, html, target, f"{page} ({role})", len(document))
 
     def _typeset(self, jobs: list[_Job]) -> None:
         if not jobs:
             return
+        # Longest first, so that the last job to finish is a short one.
+        jobs = sorted(jobs, key=lambda j: j.weight, reverse=True)
         pages = self.typesetter.run(
             [(j.html, j.target, j.label) for j in jobs],
             {f.family for f in self.fonts.files},
@@ -233,10 +239,17 @@ class Typesetting:
             if job.role == "part 1":
                 job.pdf.front_pages = count
 
-    def _join(self, pdf: Pdf) -> None:
-        folder = self._folder(pdf.lang)
-        files = [folder / f"{k}.pdf" for k in pdf.part_keys]
-        pdf.pages = partlib.join(files[:-1], files[-1], pdf.staging / pdf.name)
-        self.used.setdefault(pdf.lang, set()).update(pdf.part_keys)
-        typeset = len(set(pdf.part_keys) & self.fresh.get(pdf.lang, set()))
-        pdf.detail = f"{typeset} of {len(pdf.part_keys)} parts typeset"
+    def _join(self, reports: list[Pdf]) -> None:
+        """Join each report's parts (two reports at once in the worker processes)."""
+        files = [[self._folder(p.lang) / f"{k}.pdf" for k in p.part_keys] for p in reports]
+        pages = self.typesetter.map(
+            partlib.join,
+            [f[:-1] for f in files],
+            [f[-1] for f in files],
+            [p.staging / p.name for p in reports],
+        )
+        for pdf, count in zip(reports, pages, strict=True):
+            pdf.pages = count
+            self.used.setdefault(pdf.lang, set()).update(pdf.part_keys)
+            typeset = len(set(pdf.part_keys) & self.fresh.get(pdf.lang, set()))
+            pdf.detail = f"{typeset} of {len(pdf.part_keys)} parts typeset"

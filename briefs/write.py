@@ -95,7 +95,23 @@ def html_to_pdf(
 
 
 def _warm() -> None:
-    """Import WeasyPrint and load the font configuration ahead of the first document."""
+    """Import WeasyPrint and load the font configuration ahead of the first document.
+
+    The worker also exits if the process that started it goes away without shutting it down,
+    as when `brief watch` is killed.
+    """
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    if threading.active_count() == 1:  # once per worker
+        threading.Thread(target=watch_parent, daemon=True).start()
     from weasyprint import HTML  # noqa: F401
     from weasyprint.text.fonts import FontConfiguration
 
@@ -110,9 +126,10 @@ class Typesetter:
     """
 
     def __init__(self, jobs: int) -> None:
-        self.workers = min(jobs, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+        self.workers = min(max(jobs, 1), cores)
         self.pool: Any = None
-        if self.workers >= 2:
+        if cores >= 2:  # even one worker helps: it imports WeasyPrint while this process works
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
