@@ -20,6 +20,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PART_MARK = "<!-- brief:part -->"
 _LINK_SCHEME = "brief-part:"
@@ -122,8 +123,14 @@ def anchors(pdf: Path, wanted: list[str]) -> tuple[int, dict[str, int]]:
     return len(reader.pages), found
 
 
-def join(parts: list[Path], footers: Path, out: Path) -> int:
-    """Join typeset parts into one PDF: stamp footers, restore cross-part links; return pages."""
+def join(parts: list[Path], footers: Path, out: Path, shared: dict[str, Path] | None = None) -> int:
+    """Join typeset parts into one PDF: stamp footers, restore cross-part links; return pages.
+
+    `shared` maps font names (as WeasyPrint writes them, e.g. Noto-Serif-SC; a synthetic style
+    adds a suffix, as in Noto-Sans-SC-Bold) to the font files
+    the parts were typeset with: each part embeds its own subset of such a font, and the joined
+    PDF gets one subset of all of them instead (for a CJK font, most of the file's size).
+    """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
@@ -176,7 +183,72 @@ def join(parts: list[Path], footers: Path, out: Path) -> int:
                     ),
                 }
             )
+    if shared:
+        _share_fonts(writer, shared)
     buffer = io.BytesIO()  # pypdf writes in many small pieces: one write to disk is faster
     writer.write(buffer)
     out.write_bytes(buffer.getvalue())
     return len(writer.pages)
+
+
+def _share_fonts(writer: Any, sources: dict[str, Path]) -> None:
+    """Give every part's subset of a font one common subset, made from the same font file.
+
+    WeasyPrint subsets with the glyph ids of the file kept (`retain_gids`), and lists the glyphs
+    each part uses in its /W widths, so one subset of all those glyphs serves every part.
+    """
+    import uharfbuzz as hb
+    from pypdf.generic import ArrayObject, NameObject
+
+    descriptors: dict[str, list[Any]] = {}
+    files: dict[str, Path] = {}
+    glyphs: dict[str, set[int]] = {}
+    seen: set[int] = set()
+    for page in writer.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            if font.get("/Subtype") != "/Type0":
+                continue
+            cid = font["/DescendantFonts"][0].get_object()
+            reference = cid.raw_get("/FontDescriptor")
+            descriptor = reference.get_object()
+            name = str(descriptor["/FontName"]).split("+", 1)[-1]
+            # Synthetic styles (Noto-Sans-SC-Bold) are drawn from the same file.
+            source = next(
+                (f for n, f in sources.items() if name == n or name.startswith(n + "-")), None
+            )
+            if source is None or reference.idnum in seen:
+                continue
+            files[name] = source
+            seen.add(reference.idnum)
+            descriptors.setdefault(name, []).append(descriptor)
+            used = glyphs.setdefault(name, {0})
+            widths = cid.get("/W", ArrayObject())
+            i = 0
+            while i < len(widths):  # [first [w w ...]] or [first last w]
+                first = int(widths[i])
+                if isinstance(widths[i + 1], ArrayObject):
+                    used.update(range(first, first + len(widths[i + 1])))
+                    i += 2
+                else:
+                    used.update(range(first, int(widths[i + 1]) + 1))
+                    i += 3
+    for name, group in descriptors.items():
+        key = "/FontFile3" if "/FontFile3" in group[0] else "/FontFile2"
+        if len(group) < 2 or any(key not in d for d in group):
+            continue
+        request = hb.SubsetInput()
+        request.glyph_set.update(glyphs[name])
+        request.flags = (
+            hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING
+        )
+        for tag in ("GSUB", "GPOS", "SVG "):
+            request.drop_table_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+        data = hb.subset(hb.Face(hb.Blob.from_file_path(str(files[name]))), request).blob.data
+        if not data:
+            continue
+        common = group[0].raw_get(key)
+        common.get_object().set_data(data)
+        for descriptor in group[1:]:
+            descriptor[key].get_object().set_data(b"")
+            descriptor[NameObject(key)] = common

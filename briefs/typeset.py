@@ -242,11 +242,18 @@ class Typesetting:
     def _join(self, reports: list[Pdf]) -> None:
         """Join each report's parts (two reports at once in the worker processes)."""
         files = [[self._folder(p.lang) / f"{k}.pdf" for k in p.part_keys] for p in reports]
+        # Only the CJK fonts are worth sharing between parts; the Latin subsets are small.
+        shared = {
+            face.family.replace(" ", "-"): path
+            for face, path in self.fonts.files.items()
+            if not face.variable
+        }
         pages = self.typesetter.map(
             partlib.join,
             [f[:-1] for f in files],
             [f[-1] for f in files],
             [p.staging / p.name for p in reports],
+            [shared] * len(reports),
         )
         for pdf, count in zip(reports, pages, strict=True):
             pdf.pages = count

@@ -121,3 +121,23 @@ def test_split_needs_marks_and_numbers_footnotes_on() -> None:
     assert last.count("<main>") == 1 and 'string-set: brief-title "Brief"' in last
     front = parts.document(0, {"b": 2})
     assert 'nav.toc a[href="brief-part:b"]::after { content: leader(".") "2"; }' in front
+
+
+def test_parts_share_one_subset_of_each_chinese_font(built_example: Path) -> None:
+    # Each part embeds its own subset; the joined PDF replaces them with one subset per font.
+    reader = PdfReader(built_example / PDF)
+    streams: dict[str, set[int]] = {}
+    descriptors: set[int] = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font.get("/Subtype") != "/Type0":
+                continue
+            reference = font["/DescendantFonts"][0].get_object().raw_get("/FontDescriptor")
+            descriptor = reference.get_object()
+            name = str(descriptor["/FontName"]).split("+", 1)[-1]
+            if name.startswith("Noto-Serif-SC"):
+                descriptors.add(reference.idnum)
+                streams.setdefault(name, set()).add(descriptor.raw_get("/FontFile3").idnum)
+    assert len(descriptors) >= 3, "several parts use the Chinese serif font"
+    assert streams and all(len(ids) == 1 for ids in streams.values()), streams
