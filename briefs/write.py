@@ -130,11 +130,14 @@ class Typesetter:
         self.workers = min(max(jobs, 1), cores)
         self.pool: Any = None
         if cores >= 2:  # even one worker helps: it imports WeasyPrint while this process works
-            from concurrent.futures import ProcessPoolExecutor
+            self._start()
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
-            for _ in range(self.workers):
-                self.pool.submit(_warm)
+    def _start(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        for _ in range(self.workers):
+            self.pool.submit(_warm)
 
     def run(
         self,
@@ -147,14 +150,31 @@ class Typesetter:
         args = (families, font_css, font_dir)
         if self.pool is None:
             return [html_to_pdf(h, p, *args, label) for h, p, label in jobs]
-        futures = [self.pool.submit(html_to_pdf, h, p, *args, label) for h, p, label in jobs]
-        return [f.result() for f in futures]
+        with self._guard():
+            futures = [self.pool.submit(html_to_pdf, h, p, *args, label) for h, p, label in jobs]
+            return [f.result() for f in futures]
 
     def map(self, fn: Any, *iterables: list[Any]) -> list[Any]:
         """Run `fn` over the arguments in the worker processes (in this one if there is one job)."""
         if self.pool is None or len(iterables[0]) < 2:
             return [fn(*args) for args in zip(*iterables, strict=True)]
-        return list(self.pool.map(fn, *iterables))
+        with self._guard():
+            return list(self.pool.map(fn, *iterables))
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn a worker that died (killed, out of memory) into a build error; start new ones."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            yield
+        except BrokenProcessPool:
+            self.close()
+            self._start()
+            raise RenderError(
+                "a typesetting process stopped unexpectedly (killed, or out of memory); "
+                "nothing was written: run the build again"
+            ) from None
 
     def close(self) -> None:
         if self.pool is not None:

@@ -3,6 +3,7 @@ for the build after a change."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from briefs.cli import app
+from briefs.errors import RenderError
 from briefs.parts import PART_MARK, split
+from briefs.write import Typesetter
 
 PDF = "build/zh/example-brief.pdf"
 
@@ -141,3 +144,14 @@ def test_parts_share_one_subset_of_each_chinese_font(built_example: Path) -> Non
                 streams.setdefault(name, set()).add(descriptor.raw_get("/FontFile3").idnum)
     assert len(descriptors) >= 3, "several parts use the Chinese serif font"
     assert streams and all(len(ids) == 1 for ids in streams.values()), streams
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="typesetting runs in this process on 1 core")
+def test_a_worker_that_dies_is_a_build_error_and_new_workers_start() -> None:
+    workers = Typesetter(2)
+    try:
+        with pytest.raises(RenderError, match="stopped unexpectedly"):
+            workers.map(os._exit, [3, 3])  # as if killed: the process vanishes mid-job
+        assert workers.map(abs, [-1, -2]) == [1, 2]
+    finally:
+        workers.close()
