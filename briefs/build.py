@@ -288,6 +288,7 @@ def _build(
         staged_print[lang] = print_files
 
     # Write phase: everything above succeeded; stage each language, render PDFs, then swap.
+    carried: dict[str, list[str]] = {lang: [] for lang in staged}
     with lock(out):
         staging_dirs: dict[str, Path] = {}
         try:
@@ -306,6 +307,13 @@ def _build(
                 for name, content in (files | staged_print[lang]).items():
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     (staging / name).write_bytes(data)
+                # The variants not built this time keep their last outputs.
+                for variant in VARIANTS:
+                    for ext in ("pdf", "html") if variant not in variants else ():
+                        old = out / lang / _name(project, variant, ext)
+                        if old.is_file():
+                            shutil.copyfile(old, staging / old.name)
+                            carried[lang].append(old.name)
             # Typeset every PDF whose page changed; on two or more cores, in parallel.
             typesetting = Typesetting(
                 out, fonts, typesetter, read_manifest(out).get("outputs", {}), force
@@ -341,7 +349,10 @@ def _build(
             write_manifest(
                 out,
                 todo,
-                {lang: list(staged[lang]) + _pdf_names(project, variants) for lang in staged},
+                {
+                    lang: list(staged[lang]) + _pdf_names(project, variants) + carried[lang]
+                    for lang in staged
+                },
                 {lang: typesetting.record(lang, pdfs) for lang in staged},
             )
             for lang in staged:

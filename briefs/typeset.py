@@ -119,15 +119,23 @@ class Typesetting:
         self._join(reports)
 
     def record(self, lang: str, pdfs: list[Pdf]) -> dict[str, Any]:
-        """The manifest entries of a language: each PDF's key and parts, each part's facts."""
+        """The manifest entries of a language: each PDF's key and parts, each part's facts.
+
+        PDFs not built this time (another variant) keep their entries, and their parts.
+        """
+        entries = {
+            p.name: {"key": p.key, "pages": p.pages, "parts": p.part_keys}
+            for p in pdfs
+            if p.lang == lang
+        }
+        for name, entry in self.previous.get(lang, {}).get("pdfs", {}).items():
+            if name not in entries and (self.out / lang / name).is_file():
+                entries[name] = entry
+                self.used.setdefault(lang, set()).update(entry.get("parts", []))
         used = self.used.get(lang, set())
         known = {**self._recorded(lang), **self._reusable(lang)}
         return {
-            "pdfs": {
-                p.name: {"key": p.key, "pages": p.pages, "parts": p.part_keys}
-                for p in pdfs
-                if p.lang == lang
-            },
+            "pdfs": dict(sorted(entries.items())),
             "parts": {k: v for k, v in sorted(known.items()) if k in used},
         }
 

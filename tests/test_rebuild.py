@@ -111,6 +111,22 @@ def test_unchanged_pdf_is_kept_not_typeset_again(built: Path, runner: CliRunner)
     assert memo.read_bytes() == memo_before
 
 
+def test_building_one_variant_keeps_the_other(built: Path, runner: CliRunner) -> None:
+    report = built / "build/zh/example-brief.pdf"
+    before = report.read_bytes()
+    result = runner.invoke(
+        app, ["build", "--project", str(built), "--lang", "zh", "--variant", "memo", "--force"]
+    )
+    assert result.exit_code == 0, result.output
+    assert report.read_bytes() == before, "a memo-only build leaves the report as it was"
+    assert (built / "build/zh/example-brief.html").is_file()
+    # Nor does it forget the report: a full build afterwards keeps it instead of typesetting it.
+    result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert f"kept (page unchanged) {report}" in result.output
+    assert report.read_bytes() == before
+
+
 def test_force_rebuilds(built: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["build", "--project", str(built), "--force"])
     assert "rebuilt zh: --force" in result.output and "rebuilt en: --force" in result.output
