@@ -32,7 +32,7 @@ from briefs.project import Project, load_project
 from briefs.render import check_references, load_strings, render_html, template_files
 from briefs.typeset import Pdf, Typesetting
 from briefs.validate import Report, check_project
-from briefs.write import Typesetter, lock, swap_in
+from briefs.write import Typesetter, lock, swap_in, typesetting_processes
 
 LANGS = ("zh", "en")
 STYLESHEET = "style.css"
@@ -137,13 +137,12 @@ def _chart_context(
     printed: dict[str, bytes] = {}
     sources = {s.id: s for s in project.brief.sources}
     for number, chart in enumerate(project.charts.values(), start=1):
-        svg, print_svg, _ = charting.render_chart(
+        svg, print_svg = charting.render_chart(
             chart, project.facts, lang, fonts, project.paths.cache
         )
         fresh = (lang, chart.id) in drawn
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
-        used = [i for s in chart.series for i in s.facts] + list(chart.facts)
-        cited = sorted({project.facts[i].source for i in used}, key=list(sources).index)
+        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         files[f"{chart.id}.svg"] = svg
         printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
         contexts[chart.id] = {
@@ -203,13 +202,8 @@ def build(
     if not todo.rebuild:
         return BuildResult(None, skipped=list(todo.skip))
     langs = tuple(lang for lang in langs if lang in todo.rebuild)
-    own = typesetter is None
-    workers = typesetter or Typesetter(len(langs) * len(variants))
-    try:
+    with typesetting_processes(typesetter, len(langs) * len(variants)) as workers:
         return _build(root, out, langs, variants, progress, force, todo, workers)
-    finally:
-        if own:
-            workers.close()
 
 
 def _build(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from briefs import model
 from briefs.errors import InputError, Problem, UsageError
 from briefs.loader import parse_yaml
 from briefs.project import BRIEF_FILE, COMPUTED_FILE, validate_document
+from briefs.write import write_atomic
 
 SNAPSHOT = "facts-snapshot.json"
 EDITIONS = ".editions"
@@ -95,9 +95,7 @@ def read_snapshot(path: Path) -> dict[str, dict[str, Any]] | None:
 
 def write_snapshot(path: Path, data: dict[str, dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def previous_edition(out: Path, as_of: str) -> tuple[str, dict[str, dict[str, Any]]] | None:

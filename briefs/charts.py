@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from briefs import __version__, model
 from briefs import formatting as fmt
 from briefs.errors import RenderError
 from briefs.fonts import FontSet
+from briefs.write import write_atomic
 
 PALETTE = ["#1f4e79", "#2e8b8b", "#c98a2b", "#8c4a6b", "#6b7a8f", "#4f8a3c"]
 INK = "#1d2733"
@@ -388,7 +388,7 @@ _CODE_HASH = hashlib.sha256(
 
 def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet) -> str:
     """Hash of everything a chart's SVG depends on."""
-    used = sorted({i for s in chart.series for i in s.facts} | set(chart.facts))
+    used = sorted(set(chart.fact_ids))
     payload = {
         "v": __version__,
         "lang": lang,
@@ -418,25 +418,20 @@ def is_cached(
 
 def chart_facts(chart: model.Chart, facts: dict[str, model.Fact]) -> dict[str, model.Fact]:
     """The facts a chart draws (all a worker process needs to draw it)."""
-    return {i: facts[i] for s in chart.series for i in s.facts} | {i: facts[i] for i in chart.facts}
+    return {i: facts[i] for i in chart.fact_ids}
 
 
 def render_chart(
     chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
-) -> tuple[bytes, bytes, bool]:
-    """Return a chart's screen and print SVGs from the cache, or draw them.
-
-    The flag says whether the chart was drawn.
-    """
+) -> tuple[bytes, bytes]:
+    """Return a chart's screen and print SVGs from the cache, or draw them into it."""
     web, printed = _paths(chart, facts, lang, fonts, cache)
     if web.exists() and printed.exists():
-        return web.read_bytes(), printed.read_bytes(), False
-    drawn = draw_svg(chart, facts, lang, fonts)
-    for path, svg in zip((printed, web), (drawn[1], drawn[0]), strict=True):
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(svg)
-        os.replace(tmp, path)
-    return drawn[0], drawn[1], True
+        return web.read_bytes(), printed.read_bytes()
+    screen, paper = draw_svg(chart, facts, lang, fonts)
+    write_atomic(printed, paper)
+    write_atomic(web, screen)
+    return screen, paper
 
 
 def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str:

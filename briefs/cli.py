@@ -112,30 +112,28 @@ def _run_build(
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
         return True
-    from briefs.write import Typesetter
-
-    workers = typesetter or Typesetter(len(todo.rebuild) * len(variants))
-    from briefs.build import build as run_build
-    from briefs.changes import describe
+    from briefs.write import typesetting_processes
 
     try:
-        with _progress(quiet, verbose) as progress:
-            result = run_build(
-                root,
-                target,
-                langs,
-                variants,
-                force=force,
-                planned=todo,
-                progress=progress,
-                typesetter=workers,
-            )
+        with typesetting_processes(typesetter, len(todo.rebuild) * len(variants)) as workers:
+            from briefs.build import build as run_build
+
+            with _progress(quiet, verbose) as progress:
+                result = run_build(
+                    root,
+                    target,
+                    langs,
+                    variants,
+                    force=force,
+                    planned=todo,
+                    progress=progress,
+                    typesetter=workers,
+                )
     except BriefError as exc:
         _report(exc)
         return False
-    finally:
-        if typesetter is None:
-            workers.close()
+    from briefs.changes import describe
+
     if quiet:
         return True
     for lang, reason in result.rebuilt.items():

@@ -13,6 +13,8 @@ import fontpkg_source_sans_3
 import fontpkg_source_serif_4
 import pylopdf_fonts_zh_cn
 
+from briefs.write import write_atomic
+
 # Typographic characters that layout may add (hyphens, quotes, dashes) beyond the project's own
 # text; the formatter's words come from formatting.emitted_text().
 EXTRA_CHARS = (
@@ -163,22 +165,15 @@ def _make(face: Face, chars: frozenset[str], out: Path) -> None:
     data = hb.subset(source, request).blob.data
     if not data:
         raise RuntimeError(f"HarfBuzz could not subset {face.source.name}")
-    tmp = out.with_suffix(out.suffix + f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    # Browsers get WOFF2 (about 25% smaller); WeasyPrint reads the plain file faster.
-    web = out.with_suffix(".woff2")
-    web_tmp = web.with_suffix(f".woff2.{os.getpid()}.tmp")
-    web_tmp.write_bytes(_woff2(data))
-    os.replace(web_tmp, web)
+    # Browsers get WOFF2 (about 25% smaller); WeasyPrint reads the plain file faster. The plain
+    # file comes last: its presence says the face is complete.
+    write_atomic(out.with_suffix(".woff2"), _woff2(data))
     _write_codepoints(out, sorted(hb.Face(data).unicodes))
-    os.replace(tmp, out)
+    write_atomic(out, data)
 
 
 def _write_codepoints(font: Path, points: list[int]) -> None:
-    listing = font.with_suffix(".codepoints.json")
-    tmp = listing.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(points), encoding="utf-8")
-    os.replace(tmp, listing)
+    write_atomic(font.with_suffix(".codepoints.json"), json.dumps(points))
 
 
 def _woff2(sfnt: bytes) -> bytes:

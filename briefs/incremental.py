@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefs import __version__
+from briefs.write import write_atomic
 
 MANIFEST = ".brief-manifest.json"
 VARIANTS = ("report", "memo")
@@ -129,6 +130,4 @@ def write_manifest(
         if typeset and lang in typeset:
             outputs[lang].update(typeset[lang])
     data = {"hashes": built.hashes, "outputs": outputs}
-    tmp = out / f"{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)
+    write_atomic(out / MANIFEST, json.dumps(data, indent=1, sort_keys=True))

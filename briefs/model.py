@@ -268,6 +268,11 @@ class Chart(Strict):
         "full", description="full: the text width; half: half the width, with the text beside it."
     )
 
+    @property
+    def fact_ids(self) -> list[str]:
+        """Every fact the chart draws: its series' facts in order, then its own `facts`."""
+        return [i for s in self.series for i in s.facts] + list(self.facts)
+
     @model_validator(mode="after")
     def _data(self) -> Chart:
         if self.type in ("timeline", "matrix"):

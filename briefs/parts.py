@@ -110,8 +110,8 @@ def key(*pieces: str | bytes) -> str:
     return h.hexdigest()[:20]
 
 
-def anchors(pdf: Path, wanted: list[str]) -> tuple[int, dict[str, int]]:
-    """Page count of a typeset part, and the page index (from 0) of each wanted anchor in it."""
+def anchors(pdf: Path, wanted: list[str]) -> dict[str, int]:
+    """The page index (from 0) of each wanted anchor in a typeset part."""
     from pypdf import PdfReader
 
     reader = PdfReader(pdf)
@@ -120,7 +120,7 @@ def anchors(pdf: Path, wanted: list[str]) -> tuple[int, dict[str, int]]:
         number = reader.get_destination_page_number(dest)
         if name in wanted and number is not None:
             found[name] = number
-    return len(reader.pages), found
+    return found
 
 
 def join(parts: list[Path], footers: Path, out: Path, shared: dict[str, Path] | None = None) -> int:

@@ -41,6 +41,11 @@ class Pdf:
     part_keys: list[str] = field(default_factory=list)
     front_pages: int | None = None
 
+    @property
+    def page(self) -> str:
+        """The name of the HTML page this PDF is typeset from, for messages."""
+        return self.html.removeprefix(".print-")
+
 
 @dataclass
 class _Job:
@@ -98,9 +103,8 @@ class Typesetting:
                 continue
             pdf.parts = partlib.split(pdf.text)
             if pdf.parts is None:
-                page = pdf.html.removeprefix(".print-")
                 html, target = pdf.staging / pdf.html, pdf.staging / pdf.name
-                jobs.append(_Job(pdf, pdf.key, "whole", html, target, page, len(pdf.text)))
+                jobs.append(_Job(pdf, pdf.key, "whole", html, target, pdf.page, len(pdf.text)))
             else:
                 reports.append(pdf)
         for pdf in reports:
@@ -218,9 +222,8 @@ class Typesetting:
     def _job(self, pdf: Pdf, key: str, role: str, document: str) -> _Job:
         html = pdf.staging / f".part-{key}.html"
         html.write_text(document, encoding="utf-8")
-        page = pdf.html.removeprefix(".print-")
         target = pdf.staging / f".part-{key}.pdf"
-        return _Job(pdf, key, role, html, target, f"{page} ({role})", len(document))
+        return _Job(pdf, key, role, html, target, f"{pdf.page} ({role})", len(document))
 
     def _typeset(self, jobs: list[_Job]) -> None:
         if not jobs:
@@ -239,7 +242,7 @@ class Typesetting:
                 continue
             assert job.pdf.parts is not None
             lang = job.pdf.lang
-            _, anchors = partlib.anchors(job.target, job.pdf.parts.toc)
+            anchors = partlib.anchors(job.target, job.pdf.parts.toc)
             os.replace(job.target, self._folder(lang) / f"{job.key}.pdf")
             job.html.unlink()
             self._reusable(lang)[job.key] = {"pages": count, "anchors": anchors}

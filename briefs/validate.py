@@ -252,7 +252,7 @@ def _field(chart: model.Chart, ids: set[str] | None = None) -> Loc:
 
 
 def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Reporter) -> None:
-    ids = [i for s in chart.series for i in s.facts] + list(chart.facts)
+    ids = chart.fact_ids
     missing = [i for i in ids if i not in facts]
     if missing:
         problem(

@@ -94,6 +94,16 @@ def html_to_pdf(
     return len(document.pages)
 
 
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see the old content or the whole new one, never a part."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def _warm() -> None:
     """Import WeasyPrint and load the font configuration ahead of the first document.
 
@@ -180,6 +190,19 @@ class Typesetter:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
+
+
+@contextmanager
+def typesetting_processes(given: Typesetter | None, jobs: int) -> Iterator[Typesetter]:
+    """`given` (a caller's running processes, left running), or new ones, closed afterwards."""
+    if given is not None:
+        yield given
+        return
+    made = Typesetter(jobs)
+    try:
+        yield made
+    finally:
+        made.close()
 
 
 @contextmanager
