@@ -204,7 +204,17 @@ def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
 
 def _wrap(text: str, lang: str, width: int) -> str:
     if lang == "zh":
-        width = width // 2 + 2
+        # As few lines as the width allows, of even length: no line of one or two characters.
+        # Two lines break after a punctuation mark where one is near the middle.
+        limit = width // 2 + 2
+        count = -(-len(text) // limit)
+        if count == 2:
+            marks = [i + 1 for i, c in enumerate(text[:-1]) if c in "：，、；"]
+            fits = [i for i in marks if i <= limit and len(text) - i <= limit]
+            if fits:
+                cut = min(fits, key=lambda i: abs(len(text) / 2 - i))
+                return f"{text[:cut]}\n{text[cut:]}"
+        width = -(-len(text) // count) if text else limit
         return "\n".join(text[i : i + width] for i in range(0, len(text), width))
     words, lines, line = text.split(), [], ""
     for word in words:
@@ -258,6 +268,8 @@ def _draw_matrix(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lan
             filled = code in fact.countries
             ax.add_patch(_cell(c, r, PALETTE[r % len(PALETTE)] if filled else "#f1f3f6"))
     names = [model.COUNTRIES[c][0 if lang == "zh" else 1] for c in cols]
+    if lang == "zh":  # 印度尼西亚 and 马来西亚 are wider than a column: two lines each
+        names = [_wrap(name, lang, 4) for name in names]
     ax.set_xticks(
         [c + 0.5 for c in range(len(cols))],
         names,

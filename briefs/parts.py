@@ -61,7 +61,7 @@ class Parts:
             rules.append(f'html {{ string-set: brief-title "{title}"; }}')
             rules.append(
                 "@page :first { @top-left { content: string(brief-title); } "
-                "@top-right { content: string(section); } }"
+                "@top-right { content: string(section, start); } }"
             )
         for target, page in (toc_pages or {}).items():
             href = f"#{target}" if target in self.ids[index] else f"{_LINK_SCHEME}{target}"

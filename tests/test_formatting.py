@@ -55,3 +55,17 @@ def test_dates(stamp: str, zh: str, en: str) -> None:
 def test_periods(stamp: str, zh: str, en: str) -> None:
     assert fmt.period(stamp, "zh") == zh
     assert fmt.period(stamp, "en") == en
+
+
+def test_chinese_chart_labels_wrap_evenly_and_at_punctuation() -> None:
+    from briefs.charts import _wrap
+
+    # Two lines break after the punctuation mark nearest the middle, not inside a word.
+    assert _wrap("新加坡、菲律宾：倾向数据自由跨境流动", "zh", 30) == (
+        "新加坡、菲律宾：\n倾向数据自由跨境流动"
+    )
+    # Without one, the lines are of even length: no orphaned last character.
+    lines = _wrap("中国企业在东南亚人工智能市场的投资总额", "zh", 22).split("\n")
+    assert len(lines) == 2 and abs(len(lines[0]) - len(lines[1])) <= 1
+    assert _wrap("印度尼西亚", "zh", 4) == "印度尼\n西亚"
+    assert _wrap("柬埔寨", "zh", 4) == "柬埔寨"
