@@ -143,8 +143,7 @@ def _run_build(
     for change in result.changes:
         typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
-        detail = f"; {output.detail}" if output.detail else ""
-        pages = f" ({output.pages} pages{detail})" if output.pages else ""
+        pages = f" ({output.pages} pages)" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
     summary = result.report.summary() if result.report else ""
