@@ -29,7 +29,13 @@ from briefs.fonts import FontSet, build_fonts, charset_of
 from briefs.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
 from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
-from briefs.render import check_references, load_strings, render_html, template_files
+from briefs.render import (
+    check_references,
+    load_strings,
+    render_html,
+    stylesheet,
+    template_files,
+)
 from briefs.typeset import Pdf, Typesetting
 from briefs.validate import Report, check_project
 from briefs.write import Typesetter, lock, swap_in, typesetting_processes
@@ -226,9 +232,7 @@ def _build(
     edition_changes = compare(baseline[1], current) if baseline is not None else []
     progress("preparing fonts")
     fonts = _fonts(project)
-    styles = {
-        name: (project.paths.templates / name).read_text(encoding="utf-8") for name in STYLESHEETS
-    }
+    styles = {name: stylesheet(project.paths.templates, name) for name in STYLESHEETS}
 
     # Charts missing from the cache are drawn first, in the worker processes.
     to_draw = [
