@@ -91,11 +91,15 @@ def stylesheet(templates: Path, name: str) -> str:
 
 def template_files(templates: Path) -> list[Path]:
     """Every template, stylesheet and strings file a project's brief is made from, in a stable
-    order: the project's own, then the theme's files that the project does not override."""
+    order: the project's own, then the theme's that the project does not replace (the theme's
+    strings always count: a project's strings override them key by key)."""
     own = sorted(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
-    overridden = {p.relative_to(templates) for p in own}
+    replaced = {p.relative_to(templates) for p in own}
     theme = sorted(
-        p for p in THEME.rglob("*") if p.is_file() and p.relative_to(THEME) not in overridden
+        p
+        for p in THEME.rglob("*")
+        if p.is_file()
+        and (p.relative_to(THEME) not in replaced or p.relative_to(THEME).parts[0] == "strings")
     )
     return own + theme
 
