@@ -30,7 +30,13 @@ from briefs.fonts import FontSet, build_fonts, charset_of
 from briefs.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
 from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
-from briefs.render import check_references, load_strings, render_html, template_files
+from briefs.render import (
+    check_references,
+    load_strings,
+    render_html,
+    stylesheet,
+    template_files,
+)
 from briefs.typeset import Pdf, Typesetting
 from briefs.validate import Report, check_project
 from briefs.write import Attached, Typesetter, lock, swap_in, typesetting_processes
@@ -352,9 +358,7 @@ def typeset_and_write(
     result: BuildResult,
 ) -> None:
     """Stage each language's folder, typeset its PDFs, and swap the folders in."""
-    styles = {
-        name: (project.paths.templates / name).read_text(encoding="utf-8") for name in STYLESHEETS
-    }
+    styles = {name: stylesheet(project.paths.templates, name) for name in STYLESHEETS}
     staging_dirs: dict[str, Path] = {}
     carried: dict[str, list[str]] = {lang: [] for lang in pages}
     try:

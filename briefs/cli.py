@@ -359,7 +359,7 @@ def check(project: ProjectOpt = Path(".")) -> None:
 def new(
     directory: Annotated[Path, typer.Argument(help="Folder for the new brief project.")],
 ) -> None:
-    """Start a new brief project: an example fact file, source, chart and templates that build."""
+    """Start a new brief project: example facts, a source, a chart and prose that build."""
     from briefs.new import new_project
 
     try:

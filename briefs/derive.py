@@ -12,7 +12,7 @@ from briefs import formatting as fmt
 from briefs import model
 from briefs.errors import RenderError
 from briefs.project import Project
-from briefs.validate import Report, compute, is_due
+from briefs.validate import Report, compute, is_due, section_labels
 
 COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
@@ -34,21 +34,35 @@ class Strings:
 
 
 def source_line(src: model.Source, lang: str) -> str:
-    """A short citation: author, title, outlet, date."""
-    author = src.author.get(lang) if src.author else None
-    title = src.title.get(lang)
-    when = fmt.date(src.date, lang)
+    """A reference: author, title, outlet, date, written the way references are in `lang`.
+
+    A Chinese brief cites a Chinese source as 作者：《标题》，出版者，日期。 and a source in another
+    language in that language, as GB/T 7714 does (Author. Title [译名]. Publisher, 2025-01-21.);
+    an English brief cites in the Chicago manner, a source in another language by the English
+    translation of its title followed by the original in brackets.
+    """
+    author = src.shown(src.author, lang) if src.author else None
+    publisher = src.shown(src.publisher, lang)
+    original = src.title[src.language]
+    translated = src.title.get(lang)
+    if lang == "zh" and src.language == "zh":
+        head = f"{author}：" if author and author != publisher else ""
+        return f"{head}《{original}》，{publisher}，{fmt.date(src.date, lang)}。"
     if lang == "zh":
-        head = f"{author}：" if author and author != src.publisher.zh else ""
-        return f"{head}《{title}》，{src.publisher.zh}，{when}。"
-    head = f"{author}, " if author and author != src.publisher.en else ""
-    original = f" [{src.title.zh}]" if src.title.zh != title else ""
-    return f"{head}“{title}”{original}, {src.publisher.en}, {when}."
+        author = src.author[src.language] if src.author else None
+        publisher = src.publisher[src.language]
+        head = f"{author}. " if author and author != publisher else ""
+        gloss = f" [{translated}]" if translated else ""
+        return f"{head}{original}{gloss}. {publisher}, {src.date}."
+    head = f"{author}, " if author and author != publisher else ""
+    if src.language == lang or not translated:
+        return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}."
+    return f"{head}“{translated}” [{original}], {publisher}, {fmt.date(src.date, lang)}."
 
 
 def short_cite(src: model.Source, lang: str) -> str:
     """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia … (2025)."""
-    who = (src.author or src.publisher).get(lang)
+    who = src.shown(src.author or src.publisher, lang)
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
@@ -63,10 +77,11 @@ def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, cs
 
 def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings) -> str:
     src = next(s for s in project.brief.sources if s.id == fact.source)
+    publisher = src.shown(src.publisher, lang)
     parts = [
-        f"{strings['source']}{src.publisher.get(lang)}（{fmt.date(src.date, lang)}）"
+        f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"
         if lang == "zh"
-        else f"{strings['source']}{src.publisher.get(lang)} ({fmt.date(src.date, lang)})"
+        else f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"
     ]
     when = fact.period or fact.date
     if when:
@@ -81,6 +96,21 @@ def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
     if comp.method in ("ratio", "increase"):
         return fmt.multiple(value, lang)
     return fmt.number(value, lang)
+
+
+def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str) -> bool:
+    """Whether a fact (in the chapter `chapter`) is a dated event the project's timeline takes."""
+    return (
+        fact.date is not None
+        and fact.section not in rule.exclude_sections
+        and chapter not in rule.exclude_sections
+        and fact.theme not in rule.exclude_themes
+        and (
+            not rule.countries
+            or not fact.countries
+            or bool(set(rule.countries) & set(fact.countries))
+        )
+    )
 
 
 def derive(project: Project, report: Report, lang: str, strings: Strings) -> dict[str, Any]:
@@ -145,7 +175,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "figure": figures.get(fact.id, Markup("")),
             "when": periods.get(fact.id, ""),
             "kind": fmt.KIND[lang][fact.kind],
-            "source": src.publisher.get(lang),
+            "source": src.shown(src.publisher, lang),
             "source_id": src.id,
             "ref": ref_number[src.id],
             "actual": fact.kind == "actual",
@@ -168,20 +198,22 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         for r in report.rechecks
     ]
 
-    # The milestone table: China–ASEAN events, each once (corroborating reports cite their sources).
+    # The timeline: dated facts the project's rule admits, each event once (corroborating reports
+    # cite their sources).
     secondary = {other for f in facts.values() for other in f.corroborates}
-    ours = set(model.ASEAN_MEMBERS) | {"CN", "ASEAN"}
-    events = sorted(
-        (
-            f
-            for f in facts.values()
-            if f.date is not None
-            and f.id not in secondary
-            and f.section != "proposal"
-            and f.theme != "geopolitics"  # context for the challenges, not cooperation
-            and (not f.countries or ours & set(f.countries))
-        ),
-        key=lambda f: (f.date or "", f.id),
+    rule = brief.timeline
+    chapters = section_labels(brief)
+    events = (
+        sorted(
+            (
+                f
+                for f in facts.values()
+                if f.id not in secondary and _on_timeline(f, rule, chapters[f.section])
+            ),
+            key=lambda f: (f.date or "", f.id),
+        )
+        if rule is not None
+        else []
     )
     timeline = []
     for f in events:
@@ -220,6 +252,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             }
         )
 
+    if not any(c["facts"] for c in countries):
+        countries = []  # a table of countries that no fact is about would say nothing
+
     references = [
         {
             "id": s.id,
@@ -250,7 +285,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         "T": texts,
         "L": labels,
         "N": notes,
+        "sections": [{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],
         "timeline": timeline,
+        "timeline_chart": rule.chart if rule is not None else None,
         "countries": countries,
         "conflicts": conflicts,
         "due": due,

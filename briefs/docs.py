@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -28,9 +29,22 @@ def json_schema(kind: str) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2)
 
 
+def _type_name(annotation: Any) -> str:
+    """A field type as a reader writes it: `str | None`, `list[Section]`, without validators."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _type_name(args[0])
+    if origin in (Union, UnionType):
+        return " | ".join(_type_name(a) for a in args)
+    if origin is Literal:
+        return f"Literal[{', '.join(repr(a) for a in args)}]"
+    if origin is not None:
+        return f"{origin.__name__}[{', '.join(_type_name(a) for a in args)}]"
+    return "None" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
+
+
 def _type(info: Any) -> str:
-    text = str(info.annotation).replace("typing.", "").replace("briefs.model.", "")
-    return text.replace("<class '", "").replace("'>", "").replace("NoneType", "None")
+    return _type_name(info.annotation).replace("|", "\\|")  # a bare | would end the table cell
 
 
 def reference() -> str:
@@ -38,6 +52,8 @@ def reference() -> str:
     seen: list[type[BaseModel]] = []
     order: list[type[BaseModel]] = [
         model.Brief,
+        model.Section,
+        model.Timeline,
         model.Source,
         model.Excerpt,
         model.FactFile,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefs import __version__
+from briefs.render import THEME
 from briefs.write import write_atomic
 
 MANIFEST = ".brief-manifest.json"
@@ -40,9 +41,10 @@ def _uses(rel: str, lang: str) -> bool:
 
 
 def code_version() -> str:
-    """The package version plus a hash of its code, so that a code change rebuilds everything."""
+    """The package version plus a hash of its code and theme, so that an upgrade rebuilds."""
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(_CODE.rglob("*.py")):
+    theme = sorted(p for p in THEME.rglob("*") if p.is_file())
+    for path in [*sorted(_CODE.rglob("*.py")), *theme]:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 LANGS = ("zh", "en")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -58,20 +66,86 @@ class Excerpt(Strict):
     end: str | None = Field(None, description="Verbatim words just after it ends (default: EOF).")
 
 
+Names = dict[str, str]
+
+
 class Source(Strict):
-    """A source document that facts are distilled from."""
+    """A source document that facts are distilled from, cited in its own language."""
 
     id: str = Field(pattern=ID_PATTERN, description="Short unique id that facts cite.")
     file: str = Field(description="Path of the source's plain text, relative to facts/.")
     date: YearLike = Field(description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
-    author: Text | None = Field(None, description="Author(s), if the source names any.")
-    title: Text = Field(description="Title in the original language and in translation.")
-    publisher: Text = Field(description="Publisher, outlet or journal.")
+    language: str = Field(
+        pattern=r"^[a-z]{2,3}$",
+        description="Language the source is written in (ISO 639 code: zh, en, de, ko, ...).",
+    )
+    author: Names | None = Field(
+        None, description="Author(s), if the source names any: as `title` (zh/en optional)."
+    )
+    title: Names = Field(
+        description="Title keyed by language: the source's own language (required), and "
+        "optionally its translation into zh and en."
+    )
+    publisher: Names = Field(
+        description="Publisher, outlet or journal: as `title`, its own language required."
+    )
     excerpt: Excerpt | None = Field(
         None, description="Only this part of the file is the source (page clutter, other articles)."
     )
 
     _date = field_validator("date")(check_date)
+
+    @field_validator("author", "title", "publisher")
+    @classmethod
+    def _in_own_language(cls, value: Names | None, info: ValidationInfo) -> Names | None:
+        own = info.data.get("language")
+        if value is None or own is None:
+            return value
+        extra = sorted(set(value) - {own, *LANGS})
+        if extra:
+            raise ValueError(
+                f"unknown language key {extra[0]!r}: give the text in the source's language "
+                f"'{own}' and optionally in {' and '.join(LANGS)}"
+            )
+        if not value.get(own, "").strip():
+            raise ValueError(f"give it in the source's own language: {own}: ...")
+        if any(not text.strip() for text in value.values()):
+            raise ValueError("an entry is empty")
+        return value
+
+    def shown(self, names: Names, lang: str) -> str:
+        """A name or title as a reader of `lang` sees it: in `lang` if given, else the original."""
+        return names.get(lang) or names[self.language]
+
+
+SectionId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class Section(Strict):
+    """A chapter of the report: its prose file, its heading and the facts that belong to it."""
+
+    id: SectionId = Field(description="Id: the prose is templates/prose/<lang>/<id>.html.j2.")
+    heading: Text = Field(description="Heading in both languages (also in the contents).")
+    also: list[SectionId] = Field(
+        default_factory=list,
+        description="Finer labels facts may give as `section` to belong here (e.g. driver).",
+    )
+
+
+class Timeline(Strict):
+    """Which dated facts (events, dated figures) the timeline appendix lists."""
+
+    chart: str | None = Field(None, description="Id of a chart shown above the table.")
+    exclude_sections: list[SectionId] = Field(
+        default_factory=list, description="Leave out facts of these sections (or `also` labels)."
+    )
+    exclude_themes: list[SectionId] = Field(
+        default_factory=list, description="Leave out facts of these themes."
+    )
+    countries: list[str] = Field(
+        default_factory=list,
+        description="Only facts about one of these countries, or about none (default: all).",
+    )
 
 
 class Brief(Strict):
@@ -89,6 +163,25 @@ class Brief(Strict):
     memo_chart: str | None = Field(
         None, description="Id of the chart the one-page memo shows (default: the first chart)."
     )
+    sections: list[Section] = Field(
+        min_length=1,
+        description="The chapters of the report, in order; each is written in "
+        "templates/prose/<lang>/<id>.html.j2, and every fact names one in `section`.",
+    )
+    timeline: Timeline | None = Field(
+        None, description="The appendix listing dated facts, oldest first (leave out for none)."
+    )
+
+    @field_validator("sections")
+    @classmethod
+    def _distinct_sections(cls, value: list[Section]) -> list[Section]:
+        seen: set[str] = set()
+        for section in value:
+            for name in (section.id, *section.also):
+                if name in seen:
+                    raise ValueError(f"section id '{name}' is used twice")
+                seen.add(name)
+        return value
 
     @field_validator("as_of")
     @classmethod
@@ -99,7 +192,6 @@ class Brief(Strict):
         return value
 
 
-Section = Literal["background", "driver", "progress", "challenge", "path", "principle", "proposal"]
 Unit = Literal["USD", "CNY", "percent", "people", "count", "multiple", "points", "minutes", "years"]
 Kind = Literal["actual", "estimate", "forecast", "target", "plan"]
 Approx = Literal["exact", "about", "over", "nearly", "under"]
@@ -121,7 +213,9 @@ class Fact(Strict):
     """One fact: a figure, an event or a finding, with the verbatim quote that proves it."""
 
     id: str = Field(pattern=ID_PATTERN, description="Unique id, kebab-case (a-z, 0-9, -).")
-    section: Section = Field(description="Where the fact belongs in the brief.")
+    section: SectionId = Field(
+        description="Id of the brief's section it belongs in (or one of that section's `also`)."
+    )
     theme: str = Field(pattern=ID_PATTERN, description="Area within the section, e.g. talent.")
     value: float | None = Field(None, description="The figure in canonical units (no 亿 or 万).")
     unit: Unit | None = Field(None, description="Unit of `value`.")
@@ -263,7 +357,7 @@ class Chart(Strict):
     series: list[Series] = Field(default_factory=list, description="Data series.")
     facts: list[str] = Field(default_factory=list, description="Facts (timeline and matrix).")
     note: Text | None = Field(None, description="A note printed under the chart.")
-    sections: list[Section] = Field(default_factory=list, description="Sections it illustrates.")
+    sections: list[SectionId] = Field(default_factory=list, description="Sections it illustrates.")
     size: Literal["full", "half"] = Field(
         "full", description="full: the text width; half: half the width, with the text beside it."
     )

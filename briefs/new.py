@@ -1,4 +1,4 @@
-"""Turn an empty folder into a working brief project: example facts, source, chart, templates."""
+"""Turn an empty folder into a working brief project: brief.yaml, facts, a source, prose."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ from pathlib import Path
 
 from briefs.errors import UsageError
 
+# Only what the author owns: the layout (page templates, stylesheets, interface strings) stays in
+# the package's theme, so that an upgrade of brief brings its fixes to every project.
 SCAFFOLD = Path(__file__).parent / "scaffold"
-# The layout (page templates, stylesheet, interface strings) is the default project's own.
-LAYOUT = Path(__file__).resolve().parents[1] / "templates"
+# Stored without its dot, which package data would leave out of a wheel.
+RENAMED = {"gitignore": ".gitignore"}
 
 
-def layout_files() -> list[Path]:
-    """The default project's layout templates, without its brief-specific prose."""
-    if not (LAYOUT / "report.html.j2").is_file():
-        raise UsageError(f"the default templates are missing at {LAYOUT}; reinstall brief")
-    return sorted(
-        p for p in LAYOUT.rglob("*") if p.is_file() and "prose" not in p.relative_to(LAYOUT).parts
-    )
+def scaffold_files() -> list[Path]:
+    """The files a new project starts from, as installed with the package."""
+    files = sorted(p for p in SCAFFOLD.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    if not files:
+        raise UsageError(f"the project scaffold is missing at {SCAFFOLD}; reinstall brief")
+    return files
 
 
 def new_project(target: Path) -> list[Path]:
@@ -26,13 +27,9 @@ def new_project(target: Path) -> list[Path]:
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} is not empty; choose a new folder")
     written: list[Path] = []
-    for source in sorted(p for p in SCAFFOLD.rglob("*") if p.is_file()):
-        dest = target / source.relative_to(SCAFFOLD)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
-        written.append(dest)
-    for source in layout_files():
-        dest = target / "templates" / source.relative_to(LAYOUT)
+    for source in scaffold_files():
+        relative = source.relative_to(SCAFFOLD)
+        dest = target / relative.parent / RENAMED.get(relative.name, relative.name)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
         written.append(dest)

@@ -1,16 +1,23 @@
-"""Turn view data into HTML through the project's Jinja2 templates (autoescape, StrictUndefined)."""
+"""Turn view data into HTML through the project's templates layered over the packaged theme."""
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import escape
 
 from briefs.errors import InputError, Problem, RenderError
 from briefs.loader import load_yaml
+
+# The default theme: page templates, stylesheets and interface strings. A project's templates/
+# overrides it file by file (as Pelican and MkDocs layer a theme), so a project holds only what it
+# changes and an upgrade of brief brings layout fixes to every project.
+THEME = Path(__file__).parent / "theme"
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], N["source-id"].
 _REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
@@ -29,7 +36,9 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         cache.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(cache))
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(THEME))]
+        ),
         bytecode_cache=bytecode,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -49,22 +58,50 @@ def _read_strings(path: Path) -> dict[str, str]:
 
 
 def load_strings(templates: Path, lang: str) -> dict[str, str]:
-    """A language's interface strings: the built-in catalogue, overridden by the project's."""
-    from briefs.new import LAYOUT
-
-    builtin = LAYOUT / "strings" / f"{lang}.yaml"
+    """A language's interface strings: the theme's catalogue, overridden key by key."""
+    builtin = THEME / "strings" / f"{lang}.yaml"
     own = templates / "strings" / f"{lang}.yaml"
     strings = _read_strings(builtin) if builtin.is_file() else {}
-    if own.is_file() and own.resolve() != builtin.resolve():
+    if own.is_file():
         strings.update(_read_strings(own))
     if not strings:
         raise InputError([Problem(f"interface strings for '{lang}' are missing", own)])
     return strings
 
 
+def layout_file(templates: Path, name: str) -> Path:
+    """A layout file as a build uses it: the project's own if it has one, else the theme's."""
+    own = templates / name
+    return own if own.is_file() else THEME / name
+
+
+def stylesheet(templates: Path, name: str) -> str:
+    """The text of a stylesheet (style.css, phone.css): the project's override or the theme's."""
+    path = layout_file(templates, name)
+    if not path.is_file():
+        raise InputError(
+            [
+                Problem(
+                    f"stylesheet '{name}' is in neither the project nor the theme", templates / name
+                )
+            ]
+        )
+    return path.read_text(encoding="utf-8")
+
+
 def template_files(templates: Path) -> list[Path]:
-    """Every template and stylesheet file of a project, in a stable order."""
-    return sorted(p for p in templates.rglob("*") if p.is_file())
+    """Every template, stylesheet and strings file a project's brief is made from, in a stable
+    order: the project's own, then the theme's that the project does not replace (the theme's
+    strings always count: a project's strings override them key by key)."""
+    own = sorted(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+    replaced = {p.relative_to(templates) for p in own}
+    theme = sorted(
+        p
+        for p in THEME.rglob("*")
+        if p.is_file()
+        and (p.relative_to(THEME) not in replaced or p.relative_to(THEME).parts[0] == "strings")
+    )
+    return own + theme
 
 
 def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
@@ -124,6 +161,23 @@ def footnote_gaps(templates: Path, sources_of: dict[str, set[str]]) -> list[Prob
     return gaps
 
 
+# A caption's number is left blank by the templates (macros.html.j2) and filled in here, in the
+# order the captions appear on the page, whatever order the charts are specified or included in.
+_UNNUMBERED = re.compile(r'<span class="num" data-count="(figure|table)"></span>')
+
+
+def number_captions(html: str, strings: Mapping[str, str]) -> str:
+    """Number figures and tables in document order, with the language's label (图{n}, Table {n})."""
+    counts = {"figure": 0, "table": 0}
+
+    def numbered(match: re.Match[str]) -> str:
+        counts[match[1]] += 1
+        label = strings[match[1]].replace("{n}", str(counts[match[1]]))
+        return f'<span class="num">{escape(label)}</span>'
+
+    return _UNNUMBERED.sub(numbered, html)
+
+
 def render_html(
     templates: Path, variant: str, context: dict[str, Any], cache: Path | None = None
 ) -> str:
@@ -131,12 +185,15 @@ def render_html(
     env = environment(templates, cache)
     name = f"{variant}.html.j2"
     try:
-        return env.get_template(name).render(**context)
+        html = env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
             [Problem(f"template syntax: {exc.message}", Path(exc.filename or name), exc.lineno)]
         ) from None
     except jinja2.TemplateNotFound as exc:
-        raise InputError([Problem(f"template '{exc.name}' not found", templates)]) from None
+        raise InputError(
+            [Problem(f"template '{exc.name}' is in neither the project nor the theme", templates)]
+        ) from None
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{templates / name}: {exc.message}") from None
+    return number_captions(html, context["S"])

@@ -108,6 +108,11 @@ def is_due(fact: model.Fact, as_of: str) -> bool:
     )
 
 
+def section_labels(brief: model.Brief) -> dict[str, str]:
+    """Every name a fact may give as its `section`, mapped to the id of the chapter it is in."""
+    return {name: s.id for s in brief.sections for name in (s.id, *s.also)}
+
+
 def check_project(project: Project) -> Report:
     """Cross-check a project; raise InputError listing every problem, else return a report."""
     problems: list[Problem] = []
@@ -146,7 +151,16 @@ def check_project(project: Project) -> Report:
         texts[src.id] = text
 
     report = Report(facts=len(facts), sources=len(sources), charts=len(project.charts))
+    sections = section_labels(project.brief)
+    known_sections = ", ".join(sorted(sections))
     for fact in facts.values():
+        if fact.section not in sections:
+            problem(
+                fact.id,
+                f"unknown section '{fact.section}'; the sections in facts/brief.yaml are: "
+                f"{known_sections}",
+                "section",
+            )
         if fact.source not in sources:
             close = ", ".join(sorted(sources))
             problem(fact.id, f"unknown source '{fact.source}'; known sources: {close}", "source")
@@ -187,6 +201,22 @@ def check_project(project: Project) -> Report:
 
     for chart in project.charts.values():
         _check_chart(chart, facts, problem)
+        for index, name in enumerate(chart.sections):
+            if name not in sections:
+                problem(
+                    chart.id,
+                    f"unknown section '{name}'; the sections in facts/brief.yaml are: "
+                    f"{known_sections}",
+                    ("sections", index),
+                )
+    timeline = project.brief.timeline
+    if timeline is not None:
+        wrong = [f"unknown section '{n}'" for n in timeline.exclude_sections if n not in sections]
+        if timeline.chart is not None and timeline.chart not in project.charts:
+            wrong.append(f"unknown chart '{timeline.chart}'")
+        problems.extend(
+            Problem(f"timeline: {message}", project.paths.facts / "brief.yaml") for message in wrong
+        )
     memo = project.brief.memo_chart
     if memo is not None and memo not in project.charts:
         problems.append(

@@ -148,6 +148,45 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
         1,
     ),
     (
+        "unknown section",
+        _replace(FACTS, "    section: challenges\n", "    section: challenge\n"),
+        FACTS,
+        0,
+        "unknown section 'challenge'; the sections in facts/brief.yaml are: background, "
+        "challenges, paths, progress",
+        1,
+    ),
+    (
+        "chart names an unknown section",
+        _replace(
+            "charts/charts.yaml", "    type: bar\n", "    type: bar\n    sections: [nowhere]\n"
+        ),
+        "charts/charts.yaml",
+        1,
+        "unknown section 'nowhere'",
+        1,
+    ),
+    (
+        "source title without its original",
+        _replace(
+            "facts/brief.yaml",
+            "title: {zh: 示例市年度统计公报, en: Example City Annual Statistical Bulletin}",
+            "title: {en: Example City Annual Statistical Bulletin}",
+        ),
+        "facts/brief.yaml",
+        0,
+        "'title': give it in the source's own language: zh",
+        1,
+    ),
+    (
+        "source title in a third language",
+        _replace("facts/brief.yaml", "title: {zh: 示例市", "title: {fr: Bulletin, zh: 示例市"),
+        "facts/brief.yaml",
+        0,
+        "unknown language key 'fr'",
+        1,
+    ),
+    (
         "chart refers to unknown fact",
         _replace(
             "charts/charts.yaml",
