@@ -27,7 +27,6 @@ from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
 from briefs.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
-from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
 from briefs.render import check_references, load_strings, render_html, template_files
 from briefs.typeset import Pdf, Typesetting
@@ -124,8 +123,12 @@ def sources_of(project: Project) -> dict[str, set[str]]:
 def _fonts(project: Project) -> FontSet:
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
-    names = "".join(zh + en for zh, en in COUNTRIES.values())
-    return build_fonts(project.paths.cache, charset_of(texts, names + fmt.emitted_text()))
+    places = [c for f in project.facts.values() for c in f.countries]
+    places += [c for chart in project.charts.values() for c in chart.countries]
+    fact_units = [f.unit for f in project.facts.values() if f.unit]
+    return build_fonts(
+        project.paths.cache, charset_of(texts, project.domain.text(places, fact_units))
+    )
 
 
 def _chart_context(
@@ -138,7 +141,7 @@ def _chart_context(
     sources = {s.id: s for s in project.brief.sources}
     for number, chart in enumerate(project.charts.values(), start=1):
         svg, print_svg = charting.render_chart(
-            chart, project.facts, lang, fonts, project.paths.cache
+            chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
         fresh = (lang, chart.id) in drawn
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
@@ -150,7 +153,7 @@ def _chart_context(
             "number": number,
             "file": f"{chart.id}.svg",
             "title": chart.title.get(lang),
-            "alt": charting.describe(chart, project.facts, lang),
+            "alt": charting.describe(chart, project.facts, lang, project.domain),
             "sources": [source_line(sources[s], lang) for s in cited],
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
@@ -235,7 +238,9 @@ def _build(
         (chart, lang)
         for lang in langs
         for chart in project.charts.values()
-        if not charting.is_cached(chart, project.facts, lang, fonts, project.paths.cache)
+        if not charting.is_cached(
+            chart, project.facts, lang, fonts, project.paths.cache, project.domain
+        )
     ]
     if to_draw:
         progress(f"drawing {len(to_draw)} chart(s)")
@@ -246,6 +251,7 @@ def _build(
             [lang for _, lang in to_draw],
             [fonts] * len(to_draw),
             [project.paths.cache] * len(to_draw),
+            [project.domain] * len(to_draw),
         )
     drawn = {(lang, chart.id) for chart, lang in to_draw}
 
