@@ -77,13 +77,8 @@ def _axis(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: D
     if chart.unit:
         divisor = chart.scale.get(lang)
         return Axis(chart.unit.get(lang), {i: v / divisor for i, v in shown.items()})
-    kinds = sorted({facts[i].unit or "count" for i in ids})
-    if len(kinds) > 1:
-        raise RenderError(
-            f"chart '{chart.id}' ({lang}): its facts are in different units ({', '.join(kinds)}); "
-            "draw them in separate charts, or give the chart a `unit` and `scale`"
-        )
-    unit = kinds[0] if kinds else "count"
+    # One unit per chart: the checks refuse a chart that mixes units.
+    unit = next((facts[i].unit for i in ids if facts[i].unit), "count")
     top = max((abs(v) for v in shown.values()), default=0.0)
     label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang))
     return Axis(label, {i: v / divisor for i, v in shown.items()})
