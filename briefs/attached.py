@@ -36,9 +36,10 @@ def facts_data(project: Project, html: str, lang: str) -> Attached:
         "sources": [
             {
                 "id": s.id,
-                "title": s.title.model_dump(),
-                "author": s.author.model_dump() if s.author else None,
-                "publisher": s.publisher.model_dump(),
+                "language": s.language,
+                "title": dict(s.title),
+                "author": dict(s.author) if s.author else None,
+                "publisher": dict(s.publisher),
                 "date": s.date,
             }
             for s in brief.sources

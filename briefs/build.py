@@ -28,7 +28,6 @@ from briefs.derive import Strings, derive, source_line
 from briefs.errors import RenderError, UsageError
 from briefs.fonts import FontSet, build_fonts, charset_of
 from briefs.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
-from briefs.model import COUNTRIES
 from briefs.project import Project, load_project
 from briefs.render import (
     check_references,
@@ -130,8 +129,12 @@ def sources_of(project: Project) -> dict[str, set[str]]:
 def _fonts(project: Project) -> FontSet:
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
-    names = "".join(zh + en for zh, en in COUNTRIES.values())
-    return build_fonts(project.paths.cache, charset_of(texts, names + fmt.emitted_text()))
+    places = [c for f in project.facts.values() for c in f.countries]
+    places += [c for chart in project.charts.values() for c in chart.countries]
+    fact_units = [f.unit for f in project.facts.values() if f.unit]
+    return build_fonts(
+        project.paths.cache, charset_of(texts, project.domain.text(places, fact_units))
+    )
 
 
 def _chart_context(
@@ -144,7 +147,7 @@ def _chart_context(
     sources = {s.id: s for s in project.brief.sources}
     for number, chart in enumerate(project.charts.values(), start=1):
         svg, print_svg = charting.render_chart(
-            chart, project.facts, lang, fonts, project.paths.cache
+            chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
         fresh = (lang, chart.id) in drawn
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
@@ -156,7 +159,7 @@ def _chart_context(
             "number": number,
             "file": f"{chart.id}.svg",
             "title": chart.title.get(lang),
-            "alt": charting.describe(chart, project.facts, lang),
+            "alt": charting.describe(chart, project.facts, lang, project.domain),
             "sources": [source_line(sources[s], lang) for s in cited],
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
@@ -277,7 +280,9 @@ def draw_charts(
         (chart, lang)
         for lang in langs
         for chart in project.charts.values()
-        if not charting.is_cached(chart, project.facts, lang, fonts, project.paths.cache)
+        if not charting.is_cached(
+            chart, project.facts, lang, fonts, project.paths.cache, project.domain
+        )
     ]
     if to_draw:
         progress(f"drawing {len(to_draw)} chart(s)")
@@ -288,6 +293,7 @@ def draw_charts(
             [lang for _, lang in to_draw],
             [fonts] * len(to_draw),
             [project.paths.cache] * len(to_draw),
+            [project.domain] * len(to_draw),
         )
     return {(lang, chart.id) for chart, lang in to_draw}
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from briefs import __version__, model
 from briefs import formatting as fmt
+from briefs.domain import Domain
 from briefs.errors import RenderError
 from briefs.fonts import FontSet
 from briefs.write import write_atomic
@@ -51,6 +52,36 @@ def _value_text(value: float, lang: str) -> str:
     return (
         fmt.number(round(value, 2), lang) if abs(value) < 10_000 else fmt.number(round(value), lang)
     )
+
+
+@dataclass(frozen=True)
+class Axis:
+    """What a chart's value axis reads: its unit as shown and each fact's plotted value."""
+
+    label: str
+    values: dict[str, float]
+
+
+def _axis(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain) -> Axis:
+    """Values in the unit the project shows them in, divided by the chart's scale.
+
+    A chart without `unit` and `scale` takes both from its facts' unit (亿美元 / US$ billion).
+    """
+    ids = [i for i in chart.fact_ids if facts[i].value is not None]
+    shown = {
+        i: fmt.shown_value(
+            facts[i].value or 0, facts[i].unit or "count", domain.shown(facts[i].unit or "", lang)
+        )
+        for i in ids
+    }
+    if chart.unit:
+        divisor = chart.scale.get(lang)
+        return Axis(chart.unit.get(lang), {i: v / divisor for i, v in shown.items()})
+    # One unit per chart: the checks refuse a chart that mixes units.
+    unit = next((u for i in ids if (u := facts[i].unit)), "count")
+    top = max((abs(v) for v in shown.values()), default=0.0)
+    label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang))
+    return Axis(label, {i: v / divisor for i, v in shown.items()})
 
 
 def _label(
@@ -100,8 +131,11 @@ def _style_axes(ax: Any) -> None:
     ax.set_axisbelow(True)
 
 
-def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+def _draw_bars(
+    fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain
+) -> None:
     ax = fig.add_subplot()
+    axis = _axis(chart, facts, lang, domain)
     _style_axes(ax)
     series = chart.series
     n = len(series)
@@ -119,7 +153,7 @@ def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
         for i in s.facts:
             fact = facts[i]
             x = periods.index(_x_label(fact, lang)) + (k - (n - 1) / 2) * width * (n > 1)
-            y = (fact.value or 0) / chart.scale.get(lang)
+            y = axis.values[i]
             top = max(top, y)
             projected = _is_projection(fact)
             kinds.add(fact.kind)
@@ -136,22 +170,25 @@ def _draw_bars(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
             _label(ax, y, (x, y), (0, 2), lang, ha="center", va="bottom")
     ax.set_xticks(range(len(periods)), periods)
     ax.set_ylim(0, top * 1.18 or 1)
-    if chart.unit:
-        ax.set_ylabel(chart.unit.get(lang), fontsize=8.5, color=MUTED)
+    if axis.label:
+        ax.set_ylabel(axis.label, fontsize=8.5, color=MUTED)
     if n > 1:
         ax.legend(frameon=False, loc="upper left", fontsize=8)
     else:
         _legend_for_kinds(ax, kinds, lang)
 
 
-def _draw_line(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+def _draw_line(
+    fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain
+) -> None:
     ax = fig.add_subplot()
+    axis = _axis(chart, facts, lang, domain)
     _style_axes(ax)
     for k, s in enumerate(chart.series):
         color = PALETTE[k % len(PALETTE)]
         pts = [facts[i] for i in s.facts]
         xs = [p.year or 0 for p in pts]
-        ys = [(p.value or 0) / chart.scale.get(lang) for p in pts]
+        ys = [axis.values[i] for i in s.facts]
         actual = [(x, y) for x, y, p in zip(xs, ys, pts, strict=True) if not _is_projection(p)]
         ax.plot(xs, ys, color=color, linewidth=1.2, linestyle="--", marker="none")
         if actual:
@@ -170,19 +207,22 @@ def _draw_line(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
         years = sorted({x for x in xs})
         ax.set_xticks(years, [str(y) for y in years])
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)
-    if chart.unit:
-        ax.set_ylabel(chart.unit.get(lang), fontsize=8.5, color=MUTED)
+    if axis.label:
+        ax.set_ylabel(axis.label, fontsize=8.5, color=MUTED)
     ax.legend(frameon=False, loc="upper left", fontsize=8)
 
 
-def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+def _draw_barh(
+    fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain
+) -> None:
     ax = fig.add_subplot()
+    axis = _axis(chart, facts, lang, domain)
     _style_axes(ax)
     ax.yaxis.grid(False)
     ax.xaxis.grid(True, color=GRID, linewidth=0.6)
     ids = [i for s in chart.series for i in s.facts]
     labels = [facts[i].label.get(lang) for i in ids]
-    values = [(facts[i].value or 0) / chart.scale.get(lang) for i in ids]
+    values = [axis.values[i] for i in ids]
     for y, (i, v) in enumerate(zip(ids, values, strict=True)):
         fact = facts[i]
         projected = _is_projection(fact)
@@ -198,8 +238,8 @@ def _draw_barh(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang:
     ax.set_yticks(range(len(ids)), [_wrap(label, lang, 22) for label in labels])
     ax.invert_yaxis()
     ax.set_xlim(0, max(values) * 1.2 or 1)
-    if chart.unit:
-        ax.set_xlabel(chart.unit.get(lang), fontsize=8.5, color=MUTED)
+    if axis.label:
+        ax.set_xlabel(axis.label, fontsize=8.5, color=MUTED)
 
 
 def _wrap(text: str, lang: str, width: int) -> str:
@@ -227,7 +267,9 @@ def _wrap(text: str, lang: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _draw_timeline(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+def _draw_timeline(
+    fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain
+) -> None:
     """One row per event, oldest at the top: a dot at its date, its label beside it."""
     ax = fig.add_subplot()
     events = sorted((facts[i] for i in chart.facts), key=lambda f: f.date or "")
@@ -259,16 +301,19 @@ def _draw_timeline(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], l
     ax.tick_params(axis="y", labelsize=7.8, length=0, colors=INK)
 
 
-def _draw_matrix(fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> None:
+def _draw_matrix(
+    fig: Any, chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain
+) -> None:
     ax = fig.add_subplot()
     rows = [facts[i] for i in chart.facts]
-    cols = list(model.ASEAN_MEMBERS)
+    cols = domain.members(chart.countries)
     for r, fact in enumerate(rows):
+        named = set(domain.members(fact.countries))
         for c, code in enumerate(cols):
-            filled = code in fact.countries
+            filled = code in named
             ax.add_patch(_cell(c, r, PALETTE[r % len(PALETTE)] if filled else "#f1f3f6"))
-    names = [model.COUNTRIES[c][0 if lang == "zh" else 1] for c in cols]
-    if lang == "zh":  # 印度尼西亚 and 马来西亚 are wider than a column: two lines each
+    names = [domain.name(c, lang) for c in cols]
+    if lang == "zh":  # a name of five characters or more is wider than a column: two lines
         names = [_wrap(name, lang, 4) for name in names]
     ax.set_xticks(
         [c + 0.5 for c in range(len(cols))],
@@ -339,7 +384,7 @@ def _register(manager: Any, fonts: FontSet) -> None:
 
 
 def draw_svg(
-    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, domain: Domain
 ) -> tuple[bytes, bytes]:
     """Draw one chart as SVG, reproducibly: for screens (text as outlines) and for print.
 
@@ -374,7 +419,7 @@ def draw_svg(
             width = WIDTH_IN if chart.size == "full" else WIDTH_IN / 2
             height = _height(chart, facts, lang) if chart.size == "full" else 2.6
             fig = Figure(figsize=(width, height), dpi=100)
-            _DRAW[chart.type](fig, chart, facts, lang)
+            _DRAW[chart.type](fig, chart, facts, lang, domain)
             fig.tight_layout(pad=0.4)
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
             # For print, text stays text: WeasyPrint sets it in the brief's own fonts, which is
@@ -391,17 +436,20 @@ def _clean(svg: bytes) -> bytes:
     return re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", svg)
 
 
-_CODE_FILES = ("charts.py", "formatting.py", "model.py")
-# The code a chart's drawing depends on: this module, the number formats and the models.
+_CODE_FILES = ("charts.py", "domain.py", "formatting.py", "model.py", "units.py")
+# The code a chart's drawing depends on: this module, the number formats, units and the models.
 _CODE_HASH = hashlib.sha256(
     b"".join((Path(__file__).parent / name).read_bytes() for name in _CODE_FILES)
 ).hexdigest()
 
 
-def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet) -> str:
+def chart_key(
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, domain: Domain
+) -> str:
     """Hash of everything a chart's SVG depends on."""
     used = sorted(set(chart.fact_ids))
     payload = {
+        "domain": domain.key(),
         "v": __version__,
         "lang": lang,
         "chart": chart.model_dump(mode="json", by_alias=True),
@@ -413,19 +461,29 @@ def chart_key(chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts
 
 
 def _paths(
-    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
+    chart: model.Chart,
+    facts: dict[str, model.Fact],
+    lang: str,
+    fonts: FontSet,
+    cache: Path,
+    domain: Domain,
 ) -> tuple[Path, Path]:
     directory = cache / "charts"
     directory.mkdir(parents=True, exist_ok=True)
-    stem = f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts)}"
+    stem = f"{chart.id}-{lang}-{chart_key(chart, facts, lang, fonts, domain)}"
     return directory / f"{stem}.svg", directory / f"{stem}.print.svg"
 
 
 def is_cached(
-    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
+    chart: model.Chart,
+    facts: dict[str, model.Fact],
+    lang: str,
+    fonts: FontSet,
+    cache: Path,
+    domain: Domain,
 ) -> bool:
     """Whether both SVGs of a chart are in the cache already."""
-    return all(path.exists() for path in _paths(chart, facts, lang, fonts, cache))
+    return all(path.exists() for path in _paths(chart, facts, lang, fonts, cache, domain))
 
 
 def chart_facts(chart: model.Chart, facts: dict[str, model.Fact]) -> dict[str, model.Fact]:
@@ -434,19 +492,24 @@ def chart_facts(chart: model.Chart, facts: dict[str, model.Fact]) -> dict[str, m
 
 
 def render_chart(
-    chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, cache: Path
+    chart: model.Chart,
+    facts: dict[str, model.Fact],
+    lang: str,
+    fonts: FontSet,
+    cache: Path,
+    domain: Domain,
 ) -> tuple[bytes, bytes]:
     """Return a chart's screen and print SVGs from the cache, or draw them into it."""
-    web, printed = _paths(chart, facts, lang, fonts, cache)
+    web, printed = _paths(chart, facts, lang, fonts, cache, domain)
     if web.exists() and printed.exists():
         return web.read_bytes(), printed.read_bytes()
-    screen, paper = draw_svg(chart, facts, lang, fonts)
+    screen, paper = draw_svg(chart, facts, lang, fonts, domain)
     write_atomic(printed, paper)
     write_atomic(web, screen)
     return screen, paper
 
 
-def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str:
+def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain) -> str:
     """Write the alt text of a chart from its data."""
     sep = "；" if lang == "zh" else "; "
     if chart.type in ("timeline", "matrix"):
@@ -455,8 +518,7 @@ def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str
             body = sep.join(f"{fmt.date(f.date or '', lang)} {f.label.get(lang)}" for f in items)
         else:
             body = sep.join(
-                f"{f.label.get(lang)}: "
-                + ", ".join(model.COUNTRIES[c][0 if lang == "zh" else 1] for c in f.countries)
+                f"{f.label.get(lang)}: " + ", ".join(domain.name(c, lang) for c in f.countries)
                 for f in items
             )
         return f"{chart.title.get(lang)}. {body}"
@@ -466,7 +528,7 @@ def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str) -> str
         for i in s.facts:
             f = facts[i]
             when = fmt.period(f.period, lang) if f.period else ""
-            figure = fmt.figure(f.value or 0, f.unit or "count", f.approx, lang)
+            figure = domain.figure(f.value or 0, f.unit or "count", f.approx, lang)
             kind = (
                 ""
                 if f.kind == "actual"

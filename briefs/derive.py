@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,25 +98,64 @@ def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
     return fmt.number(value, lang)
 
 
-def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str) -> bool:
-    """Whether a fact (in the chapter `chapter`) is a dated event the project's timeline takes."""
+def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str, places: set[str]) -> bool:
+    """Whether a fact (in the chapter `chapter`) is a dated event the project's timeline takes;
+    `places` are the rule's countries with the members of its groups."""
     return (
         fact.date is not None
         and fact.section not in rule.exclude_sections
         and chapter not in rule.exclude_sections
         and fact.theme not in rule.exclude_themes
-        and (
-            not rule.countries
-            or not fact.countries
-            or bool(set(rule.countries) & set(fact.countries))
-        )
+        and (not places or not fact.countries or bool(places & set(fact.countries)))
     )
+
+
+def _country_rows(
+    project: Project,
+    lang: str,
+    secondary: set[str],
+    short: Callable[[str], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The country table: for each member of the project's chosen group, the facts about it."""
+    table = project.brief.country_table
+    if table is None:
+        return []
+    domain = project.domain
+    rows = []
+    for code in domain.members([table.group]):
+        related = [
+            f
+            for f in project.facts.values()
+            if code in f.countries
+            and (not table.sections or f.section in table.sections)
+            and f.id not in secondary
+            and len(f.countries) < REGIONAL
+        ]
+        # Country-specific items first, then those with a figure or date, newest first.
+        related.sort(
+            key=lambda f: (
+                len(f.countries),
+                f.value is None and f.date is None,
+                -(f.year or 0),
+                f.id,
+            )
+        )
+        rows.append(
+            {
+                "code": code,
+                "name": domain.name(code, lang),
+                "facts": [short(f.id) for f in related[:COUNTRY_ITEMS]],
+                "more": max(0, len(related) - COUNTRY_ITEMS),
+            }
+        )
+    return rows
 
 
 def derive(project: Project, report: Report, lang: str, strings: Strings) -> dict[str, Any]:
     """Build the template context for one language: every figure formatted here."""
     brief = project.brief
     facts = project.facts
+    domain = project.domain
     as_of = brief.as_of
     sources = brief.sources
     ref_number = {s.id: i + 1 for i, s in enumerate(sources)}
@@ -130,7 +169,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         title = _fact_title(fact, project, lang, strings)
         css = f"fact kind-{fact.kind}"
         if fact.value is not None and fact.unit is not None:
-            shown = fmt.figure(fact.value, fact.unit, fact.approx, lang)
+            shown = domain.figure(fact.value, fact.unit, fact.approx, lang)
             if lang == "en" and fact.derived and fact.derived.method == "increase":
                 # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
                 shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
@@ -192,7 +231,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             if r.method in ("growth", "cagr")
             else fmt.multiple(r.computed, lang)
             if r.method in ("ratio", "increase")
-            else fmt.figure(r.computed, facts[r.fact].unit or "count", "exact", lang),
+            else domain.figure(r.computed, facts[r.fact].unit or "count", "exact", lang),
             "agrees": r.agrees,
         }
         for r in report.rechecks
@@ -203,12 +242,13 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
     secondary = {other for f in facts.values() for other in f.corroborates}
     rule = brief.timeline
     chapters = section_labels(brief)
+    places = set(rule.countries) | set(project.domain.members(rule.countries)) if rule else set()
     events = (
         sorted(
             (
                 f
                 for f in facts.values()
-                if f.id not in secondary and _on_timeline(f, rule, chapters[f.section])
+                if f.id not in secondary and _on_timeline(f, rule, chapters[f.section], places)
             ),
             key=lambda f: (f.date or "", f.id),
         )
@@ -224,33 +264,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         row["refs"] = refs
         timeline.append(row)
 
-    countries = []
-    for code in model.ASEAN_MEMBERS:
-        related = [
-            f
-            for f in facts.values()
-            if code in f.countries
-            and f.section in ("progress", "path", "proposal")
-            and f.id not in secondary
-            and len(f.countries) < REGIONAL
-        ]
-        # Country-specific items first, then those with a figure or date, newest first.
-        related.sort(
-            key=lambda f: (
-                len(f.countries),
-                f.value is None and f.date is None,
-                -(f.year or 0),
-                f.id,
-            )
-        )
-        countries.append(
-            {
-                "code": code,
-                "name": model.COUNTRIES[code][0 if lang == "zh" else 1],
-                "facts": [short(f.id) for f in related[:COUNTRY_ITEMS]],
-                "more": max(0, len(related) - COUNTRY_ITEMS),
-            }
-        )
+    countries = _country_rows(project, lang, secondary, short)
 
     if not any(c["facts"] for c in countries):
         countries = []  # a table of countries that no fact is about would say nothing

@@ -4,36 +4,60 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Literal
 
 from babel.dates import format_date as babel_date
-from babel.dates import format_skeleton
-from babel.numbers import format_compact_decimal, format_decimal
+from babel.dates import format_skeleton, get_month_names
+from babel.numbers import (
+    format_compact_decimal,
+    format_decimal,
+    get_currency_name,
+    get_currency_symbol,
+    get_currency_unit_pattern,
+)
+from babel.units import UnknownUnitError, format_unit, get_unit_name
+
+from briefs import model, units
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
+Length = Literal["short", "long"]
 
 _APPROX = {
-    "zh": {"exact": "", "about": "约", "over": "超过", "nearly": "近", "under": "不足"},
+    "zh": {
+        "exact": "",
+        "about": "约",
+        "over": "超过",
+        "nearly": "近",
+        "under": "不足",
+        "at-least": "至少",
+        "up-to": "最多",
+    },
     "en": {
         "exact": "",
         "about": "about ",
         "over": "more than ",
         "nearly": "nearly ",
         "under": "under ",
+        "at-least": "at least ",
+        "up-to": "up to ",
     },
 }
-_CURRENCY = {
-    "zh": {"USD": "{n}美元", "CNY": "{n}元"},
-    "en": {"USD": "US${n}", "CNY": "RMB {n}"},
-}
+# CLDR calls the renminbi 人民币 / CN¥; Chinese prose writes 元 after a figure, English policy
+# writing RMB before it.
+_RENMINBI = {"zh": "元", "en": "RMB"}
+# Words CLDR has no unit for: multiples, percentage points, scores.
 _SUFFIX = {
-    "zh": {"percent": "%", "multiple": "倍", "points": "分", "minutes": "分钟", "years": "年"},
-    "en": {
-        "percent": "%",
-        "multiple": " times",
-        "points": " points",
-        "minutes": " minutes",
-        "years": " years",
-    },
+    "zh": {"multiple": "倍", "points": "个百分点", "score": "分"},
+    "en": {"multiple": " times", "points": " percentage points", "score": " points"},
+}
+_ONE = {"multiple": " time", "points": " percentage point", "score": " point"}
+# CLDR units for the unit words that have one; Chinese reads the long form, English the short
+# (GW, km) except for durations, which English spells out.
+_CLDR_WORDS = {
+    "percent": "concentr-percent",
+    "minutes": "duration-minute",
+    "years": "duration-year",
 }
 KIND = {
     "zh": {
@@ -52,16 +76,25 @@ KIND = {
     },
 }
 _HALF = {"H1": ("上半年", "H1"), "H2": ("下半年", "H2")}
+_ZH_DIGITS = "〇一两三四"
 
 
-def emitted_text() -> str:
-    """Every fixed string this module can put into a brief (for font subsetting)."""
+def emitted_text(shown: Iterable[tuple[str, model.DisplayUnit | None]] = ()) -> str:
+    """Every fixed string this module can put into a brief (for font subsetting).
+
+    `shown` lists the project's units (with the unit each is shown in), whose names the
+    formatter takes from CLDR.
+    """
     parts: list[str] = []
-    for table in (_APPROX, _CURRENCY, _SUFFIX, KIND):
+    for table in (_APPROX, _SUFFIX, KIND):
         for words in table.values():
             parts.extend(words.values())
     parts.extend(z + e for z, e in _HALF.values())
-    return "".join(parts) + "第季度年月日上下半"
+    for unit, display in [*((u, None) for u in units.WORDS), *shown]:
+        for lang in LOCALES:
+            parts.append(figure(1.5, unit, "exact", lang, display))
+            parts.append(axis_label(unit, 1e9, lang, display)[0])
+    return "".join(parts) + _ZH_DIGITS + "第季度年月日上下半前至万亿"
 
 
 def number(value: float, lang: str) -> str:
@@ -69,7 +102,7 @@ def number(value: float, lang: str) -> str:
     locale = LOCALES[lang]
     threshold = 10_000 if lang == "zh" else 1_000_000
     if abs(value) >= threshold:
-        for digits in range(4):
+        for digits in range(5):
             text = format_compact_decimal(
                 value,
                 format_type="short" if lang == "zh" else "long",
@@ -102,16 +135,123 @@ def _compact_exact(text: str, value: float, lang: str) -> bool:
     return False
 
 
-def figure(value: float, unit: str, approx: str, lang: str) -> str:
-    """Format a figure with unit and qualifier: 超过2630亿美元 / more than US$263 billion."""
-    body = number(value, lang)
-    if unit in _CURRENCY[lang]:
-        body = _CURRENCY[lang][unit].format(n=body)
-    else:
-        body += _SUFFIX[lang].get(unit, "")
-        if lang == "en" and unit == "multiple" and value == 1:
-            body = "1 time"
-    return _APPROX[lang][approx] + body
+def _cldr_unit(value: float, text: str, unit_id: str, length: Length, lang: str) -> str:
+    """CLDR's pattern for a unit (with the plural `value` calls for), around our number text."""
+    locale = LOCALES[lang]
+    return format_unit(value, unit_id, length, locale=locale).replace(
+        format_decimal(value, locale=locale), text, 1
+    )
+
+
+def _money(value: float, text: str, code: str, lang: str) -> str:
+    locale = LOCALES[lang]
+    if lang == "zh":
+        name = _RENMINBI[lang] if code == "CNY" else get_currency_name(code, value, locale)
+        return get_currency_unit_pattern(code, value, locale).format(text, name)
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    mark = _RENMINBI[lang] if code == "CNY" else get_currency_symbol(code, locale)
+    # CLDR's currency spacing: a symbol that ends in a letter (SGD, RMB) is spaced off the digits.
+    return f"{sign}{mark}{' ' if mark[-1].isalpha() else ''}{text}"
+
+
+def _cldr_id(unit: str, lang: str) -> str | None:
+    """CLDR's id for a pint unit (power-gigawatt), if CLDR has the unit."""
+    try:
+        get_unit_name(units.cldr_name(unit), locale=LOCALES[lang])
+    except UnknownUnitError:
+        return None
+    return units.cldr_name(unit)
+
+
+def _physical(
+    value: float, unit: str, lang: str, shown: model.DisplayUnit | None
+) -> tuple[float, str, str | None]:
+    """The value in the unit it is shown in, that unit's written name, and its CLDR id if the
+    name is CLDR's (Chinese reads CLDR's long names, 千瓦, English its symbols, kW)."""
+    target = shown.unit if shown else unit
+    converted = units.convert(value, unit, target)
+    if shown and shown.name:
+        return converted, shown.name, None
+    cldr = _cldr_id(target, lang)
+    if cldr is None:
+        return converted, units.symbol(target), None
+    length: Length = "long" if lang == "zh" else "short"
+    return converted, get_unit_name(cldr, length, LOCALES[lang]) or cldr, cldr
+
+
+def figure(
+    value: float, unit: str, approx: str, lang: str, shown: model.DisplayUnit | None = None
+) -> str:
+    """Format a figure with unit and qualifier: 超过2630亿美元 / more than US$263 billion.
+
+    A physical quantity is converted to the unit the project shows it in (`shown`).
+    """
+    return _APPROX[lang][approx] + quantity(value, unit, lang, shown)
+
+
+def quantity(value: float, unit: str, lang: str, shown: model.DisplayUnit | None = None) -> str:
+    """Format a value in its unit, without a qualifier: 1250万千瓦 / 12.5 GW / €3.2 billion."""
+    if units.is_currency(unit):
+        return _money(value, number(value, lang), unit, lang)
+    if unit in _SUFFIX[lang]:
+        if lang == "en" and value == 1:
+            return f"1{_ONE[unit]}"
+        return number(value, lang) + _SUFFIX[lang][unit]
+    if unit in _CLDR_WORDS:
+        length: Length = "short" if unit == "percent" else "long"
+        return _cldr_unit(value, number(value, lang), _CLDR_WORDS[unit], length, lang)
+    if unit in units.WORDS:
+        return number(value, lang)
+    converted, name, cldr = _physical(value, unit, lang, shown)
+    text = number(converted, lang)
+    if cldr is not None:
+        return _cldr_unit(converted, text, cldr, "long" if lang == "zh" else "short", lang)
+    # A name the project chose, or a symbol CLDR has no pattern for: Chinese sets a Chinese
+    # word close and a Latin symbol spaced, as CLDR does; English always spaces it.
+    close = lang == "zh" and not name.isascii()
+    return f"{text}{'' if close else ' '}{name}"
+
+
+def scale(top: float, lang: str) -> tuple[str, float]:
+    """The count word and divisor a chart axis reads in: 亿 (1e8) / billion (1e9), or none."""
+    for step in (1e8, 1e4) if lang == "zh" else (1e9, 1e6, 1e3):
+        if abs(top) >= step:
+            word = format_compact_decimal(
+                step, format_type="short" if lang == "zh" else "long", locale=LOCALES[lang]
+            ).removeprefix("1")
+            return word.strip(), step
+    return "", 1.0
+
+
+def shown_value(value: float, unit: str, shown: model.DisplayUnit | None) -> float:
+    """The value in the unit the project shows it in (only physical quantities convert)."""
+    return units.convert(value, unit, shown.unit) if shown else value
+
+
+def axis_label(
+    unit: str, top: float, lang: str, shown: model.DisplayUnit | None = None
+) -> tuple[str, float]:
+    """A chart axis's unit and the divisor of its values: 亿美元 / US$ billion, 万千瓦 / GW.
+
+    `top` is the largest value, already in the unit it is shown in.
+    """
+    if unit == "percent":
+        return "%", 1.0
+    if unit in _SUFFIX[lang]:
+        return _SUFFIX[lang][unit].strip().removeprefix("个"), 1.0
+    if unit in _CLDR_WORDS:
+        return get_unit_name(_CLDR_WORDS[unit], "long", LOCALES[lang]) or unit, 1.0
+    word, divisor = scale(top, lang)
+    if units.is_currency(unit):
+        if lang == "zh":
+            return _money(2, word, unit, lang), divisor
+        return f"{_money(2, '', unit, lang).strip()} {word}".strip(), divisor
+    if unit == "people":
+        return (f"{word}人" if lang == "zh" else f"{word} people".strip()), divisor
+    if unit in units.WORDS:
+        return word, divisor
+    name = _physical(top, unit, lang, shown)[1]
+    return (f"{word}{name}" if lang == "zh" else f"{word} {name}".strip()), divisor
 
 
 def _parse(stamp: str) -> tuple[dt.date, str]:
@@ -131,11 +271,35 @@ def date(stamp: str, lang: str) -> str:
     return text if lang == "zh" or skeleton != "y" else str(when.year)
 
 
+def _months(first: str, last: str, lang: str) -> str:
+    (y1, m1), (y2, m2) = (map(int, s.split("-")) for s in (first, last))
+    if y1 != y2:
+        return f"{date(first, lang)}{'—' if lang == 'zh' else '–'}{date(last, lang)}"
+    if lang == "zh":
+        return f"{y1}年{m1}—{m2}月"
+    names = get_month_names("wide", locale=LOCALES[lang])
+    return f"{names[m1]}–{names[m2]} {y1}"
+
+
+def _quarters(year: str, first: int, last: int, lang: str) -> str:
+    if lang == "en":
+        return f"Q{first}–Q{last} {year}"
+    if first == 1:
+        return f"{year}年前{_ZH_DIGITS[last]}季度"
+    return f"{year}年第{'一二三四'[first - 1]}至第{'一二三四'[last - 1]}季度"
+
+
 def period(stamp: str, lang: str) -> str:
-    """Format a period: 2023年, 2019—2023年, 2025年上半年 / 2023, 2019–2023, H1 2025."""
+    """Format a period: 2023年, 2019—2023年, 2025年上半年, 2024年1—9月, 2024年前三季度."""
     span = re.fullmatch(r"(\d{4})-(\d{4})", stamp)
     if span:
         return f"{span[1]}—{span[2]}年" if lang == "zh" else f"{span[1]}–{span[2]}"
+    months = re.fullmatch(r"(\d{4}-\d{2})\.\.(\d{4}-\d{2})", stamp)
+    if months:
+        return _months(months[1], months[2], lang)
+    quarters = re.fullmatch(r"(\d{4})-Q([1-4])\.\.\1-Q([1-4])", stamp)
+    if quarters:
+        return _quarters(quarters[1], int(quarters[2]), int(quarters[3]), lang)
     half = re.fullmatch(r"(\d{4})-(H[12]|Q[1-4])", stamp)
     if half:
         if half[2] in _HALF:

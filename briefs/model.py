@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, Literal
 
+from babel import Locale
+from babel.core import get_global
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -15,10 +18,55 @@ from pydantic import (
     model_validator,
 )
 
+from briefs import units
+
 LANGS = ("zh", "en")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _DATE = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_PERIOD = re.compile(r"^(\d{4})(-H[12]|-Q[1-4]|-\d{4}|-(0[1-9]|1[0-2]))?$")
+_MONTH = r"\d{4}-(0[1-9]|1[0-2])"
+_PERIOD = re.compile(
+    rf"^(\d{{4}})(-H[12]|-Q[1-4]|-\d{{4}}|-(0[1-9]|1[0-2]))?$|^{_MONTH}\.\.{_MONTH}$"
+    r"|^(\d{4})-Q[1-4]\.\.(\d{4})-Q[1-4]$"
+)
+_GROUP = r"^[A-Z][A-Z0-9]{1,11}$"
+
+
+@functools.cache
+def iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes as CLDR knows them.
+
+    CLDR's two-letter regions with languages and currencies of their own: this leaves out
+    groupings (EU, UN) and pseudo-regions.
+    """
+    currencies, languages = get_global("territory_currencies"), get_global("territory_languages")
+    codes = [str(code) for code in Locale("en").territories]
+    return frozenset(
+        code
+        for code in codes
+        if len(code) == 2 and code.isalpha() and code in currencies and code in languages
+    )
+
+
+# Validation context for facts read without their brief.yaml (an old edition): any group code.
+ANY_GROUP: dict[str, Any] = {"any_group": True}
+
+
+def check_places(codes: list[str], info: ValidationInfo) -> list[str]:
+    """Every code is an ISO country code or one of the project's groups (validation context)."""
+    context = info.context or {}
+    groups: frozenset[str] = context.get("groups", frozenset())
+    for code in codes:
+        if context.get("any_group") and re.match(_GROUP, code):
+            continue
+        if code not in iso_countries() and code not in groups:
+            known = (
+                f" or a group defined in brief.yaml ({', '.join(sorted(groups))})" if groups else ""
+            )
+            raise ValueError(
+                f"unknown country code {code!r}; use an ISO 3166-1 alpha-2 code "
+                f"(DE, KR, BR, …){known}, or define the group under `groups` in facts/brief.yaml"
+            )
+    return codes
 
 
 def _stringify(value: Any) -> Any:
@@ -148,6 +196,74 @@ class Timeline(Strict):
     )
 
 
+class Group(Strict):
+    """A group of countries (ASEAN, EU, G7, …) that facts may name like a country."""
+
+    code: str = Field(pattern=_GROUP, description="Code facts use, e.g. ASEAN, EU, G7.")
+    name: Text = Field(description="Name in both languages.")
+    members: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes of members.")
+
+    @field_validator("code")
+    @classmethod
+    def _not_a_country(cls, value: str) -> str:
+        if value in iso_countries():
+            raise ValueError(f"{value} is an ISO country code; give the group another code")
+        return value
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if code not in iso_countries():
+                raise ValueError(
+                    f"member {code!r} is not an ISO 3166-1 alpha-2 code (DE, KR, BR, …)"
+                )
+        return value
+
+
+class CountryTable(Strict):
+    """An appendix table listing, for each member of a group, the facts about it."""
+
+    group: str = Field(description="Code of the group whose members are the rows.")
+    sections: list[str] = Field(
+        default_factory=list, description="Only facts of these sections (default: all)."
+    )
+
+
+class DisplayUnit(Strict):
+    """The unit a physical quantity is shown in, and the word written for it."""
+
+    unit: str = Field(description="Unit symbol pint knows, e.g. kW.")
+    name: str | None = Field(
+        None, description="Word to write after the figure, e.g. 吨 (default: CLDR's name)."
+    )
+
+
+def _display(value: Any) -> Any:
+    """Let `GW: kW` stand for `GW: {unit: kW}`."""
+    return {"unit": value} if isinstance(value, str) else value
+
+
+DisplayUnitLike = Annotated[DisplayUnit, BeforeValidator(_display)]
+
+
+class DisplayUnits(Strict):
+    """Per language: fact unit -> the unit it is shown in (converted with pint)."""
+
+    zh: dict[str, DisplayUnitLike] = Field(default_factory=dict, description="For Chinese.")
+    en: dict[str, DisplayUnitLike] = Field(default_factory=dict, description="For English.")
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _convertible(cls, value: dict[str, DisplayUnit]) -> dict[str, DisplayUnit]:
+        for unit, shown in value.items():
+            units.check_display(unit, shown.unit)
+        return value
+
+    def get(self, lang: str, unit: str) -> DisplayUnit | None:
+        return (self.zh if lang == "zh" else self.en).get(unit)
+
+
 class Brief(Strict):
     """The brief's identity, edition date and sources (facts/brief.yaml)."""
 
@@ -183,6 +299,24 @@ class Brief(Strict):
                 seen.add(name)
         return value
 
+    groups: list[Group] = Field(
+        default_factory=list,
+        description="Groups of countries (ASEAN, EU, G7, …) that facts may name like a country.",
+    )
+    country_names: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Names to use instead of CLDR's for some ISO codes, e.g. MM: {zh: 缅甸, "
+        "en: Myanmar}.",
+    )
+    country_table: CountryTable | None = Field(
+        None, description="A table of the facts by member of a group (default: no table)."
+    )
+    display_units: DisplayUnits = Field(
+        default_factory=lambda: DisplayUnits(),
+        description="Per language, the unit a physical quantity is shown in, e.g. "
+        "zh: {GW: kW} (Chinese writes 1250万千瓦 for 12.5 GW).",
+    )
+
     @field_validator("as_of")
     @classmethod
     def _full_date(cls, value: str) -> str:
@@ -191,10 +325,37 @@ class Brief(Strict):
             raise ValueError("the edition date needs a day: YYYY-MM-DD")
         return value
 
+    @field_validator("country_names")
+    @classmethod
+    def _named(cls, value: dict[str, Text]) -> dict[str, Text]:
+        for code in value:
+            if code not in iso_countries():
+                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code (DE, KR, BR, …)")
+        return value
 
-Unit = Literal["USD", "CNY", "percent", "people", "count", "multiple", "points", "minutes", "years"]
+    @model_validator(mode="after")
+    def _places(self) -> Brief:
+        codes = [g.code for g in self.groups]
+        for code in codes:
+            if codes.count(code) > 1:
+                raise ValueError(f"the group {code} is defined twice under `groups`")
+        if self.country_table and self.country_table.group not in codes:
+            raise ValueError(
+                f"country_table: no group {self.country_table.group!r} under `groups` "
+                f"(defined: {', '.join(codes) or 'none'})"
+            )
+        if self.timeline:
+            for code in self.timeline.countries:
+                if code not in iso_countries() and code not in codes:
+                    raise ValueError(
+                        f"timeline: unknown country or group {code!r}; use an ISO code or a "
+                        "group defined under `groups`"
+                    )
+        return self
+
+
 Kind = Literal["actual", "estimate", "forecast", "target", "plan"]
-Approx = Literal["exact", "about", "over", "nearly", "under"]
+Approx = Literal["exact", "about", "over", "nearly", "under", "at-least", "up-to"]
 Method = Literal["ratio", "increase", "growth", "cagr", "sum", "difference", "share"]
 
 
@@ -218,16 +379,26 @@ class Fact(Strict):
     )
     theme: str = Field(pattern=ID_PATTERN, description="Area within the section, e.g. talent.")
     value: float | None = Field(None, description="The figure in canonical units (no 亿 or 万).")
-    unit: Unit | None = Field(None, description="Unit of `value`.")
+    unit: str | None = Field(
+        None,
+        description="Unit of `value`: an ISO 4217 currency code (USD, EUR), a unit symbol pint "
+        "knows (GW, kWh, t, km), or percent, points (percentage points), score, count, people, "
+        "multiple, years, minutes.",
+    )
     approx: Approx = Field("exact", description="Qualifier the source puts on the figure.")
     period: YearLike | None = Field(
-        None, description='Year or span the figure refers to: "2024", "2019-2023", "2025-H1".'
+        None,
+        description='Year or span the figure refers to: "2024", "2019-2023", "2025-H1", '
+        '"2025-Q3", "2025-01", months "2024-01..2024-09", quarters "2024-Q1..2024-Q3".',
     )
     date: YearLike | None = Field(None, description="Date of an event: YYYY, YYYY-MM, YYYY-MM-DD.")
     kind: Kind = Field(
         "actual", description="actual, estimate, forecast, target or plan (required for figures)."
     )
-    countries: list[str] = Field(default_factory=list, description="ISO codes, or ASEAN.")
+    countries: list[str] = Field(
+        default_factory=list,
+        description="ISO 3166-1 alpha-2 codes, or groups defined in brief.yaml.",
+    )
     label: Text = Field(description="Short label for tables and charts, in both languages.")
     text: Text | None = Field(None, description="A sentence stating the fact, in both languages.")
     source: str = Field(description="Id of the source (facts/brief.yaml).")
@@ -251,6 +422,11 @@ class Fact(Strict):
             )
         return value
 
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str | None) -> str | None:
+        return None if value is None else units.check(value)
+
     @field_validator("date")
     @classmethod
     def _date(cls, value: str | None) -> str | None:
@@ -264,24 +440,20 @@ class Fact(Strict):
         match = _PERIOD.match(value)
         if not match:
             raise ValueError(
-                'write the period as "2024", "2019-2023", "2025-01", "2025-H1" or "2025-Q3"'
+                'write the period as "2024", "2019-2023", "2025-01", "2025-H1", "2025-Q3", '
+                '"2024-01..2024-09" (months) or "2024-Q1..2024-Q3" (quarters)'
             )
         years = [int(y) for y in re.findall(r"\d{4}", value)]
         if any(not 1900 <= y <= 2100 for y in years):
             raise ValueError(f"the period {value} has an implausible year (1900-2100)")
-        if len(years) == 2 and years[1] < years[0]:
+        ends = value.split("..") if ".." in value else value.split("-") if len(years) == 2 else []
+        if ends and ends[1] < ends[0]:
             raise ValueError(f"the period {value} ends before it starts")
+        if ".." in value and "Q" in value and years[0] != years[1]:
+            raise ValueError(f"the quarters of {value} must be in one year")
         return value
 
-    @field_validator("countries")
-    @classmethod
-    def _countries(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if code not in COUNTRIES:
-                raise ValueError(
-                    f"unknown country code {code!r}; use one of {', '.join(COUNTRIES)}"
-                )
-        return value
+    _countries = field_validator("countries")(check_places)
 
     @model_validator(mode="after")
     def _shape(self) -> Fact:
@@ -357,10 +529,16 @@ class Chart(Strict):
     series: list[Series] = Field(default_factory=list, description="Data series.")
     facts: list[str] = Field(default_factory=list, description="Facts (timeline and matrix).")
     note: Text | None = Field(None, description="A note printed under the chart.")
+    countries: list[str] = Field(
+        default_factory=list,
+        description="Columns of a matrix chart: country codes, or groups (their members).",
+    )
     sections: list[SectionId] = Field(default_factory=list, description="Sections it illustrates.")
     size: Literal["full", "half"] = Field(
         "full", description="full: the text width; half: half the width, with the text beside it."
     )
+
+    _countries = field_validator("countries")(check_places)
 
     @property
     def fact_ids(self) -> list[str]:
@@ -372,6 +550,8 @@ class Chart(Strict):
         if self.type in ("timeline", "matrix"):
             if not self.facts:
                 raise ValueError(f"a {self.type} chart lists its `facts`")
+            if self.type == "matrix" and not self.countries:
+                raise ValueError("a matrix chart lists its columns under `countries`")
         elif not self.series:
             raise ValueError(f"a {self.type} chart needs at least one entry in `series`")
         return self
@@ -381,26 +561,3 @@ class ChartFile(Strict):
     """Chart specifications (charts/*.yaml)."""
 
     charts: list[Chart] = Field(description="The charts.")
-
-
-COUNTRIES = {
-    "ASEAN": ("东盟", "ASEAN"),
-    "BN": ("文莱", "Brunei"),
-    "KH": ("柬埔寨", "Cambodia"),
-    "ID": ("印度尼西亚", "Indonesia"),
-    "LA": ("老挝", "Laos"),
-    "MY": ("马来西亚", "Malaysia"),
-    "MM": ("缅甸", "Myanmar"),
-    "PH": ("菲律宾", "Philippines"),
-    "SG": ("新加坡", "Singapore"),
-    "TH": ("泰国", "Thailand"),
-    "VN": ("越南", "Vietnam"),
-    "CN": ("中国", "China"),
-    "HK": ("中国香港", "Hong Kong, China"),
-    "US": ("美国", "United States"),
-    "IN": ("印度", "India"),
-    "JP": ("日本", "Japan"),
-    "AU": ("澳大利亚", "Australia"),
-    "EU": ("欧盟", "European Union"),
-}
-ASEAN_MEMBERS = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from briefs import model
+from briefs.domain import Domain
 from briefs.errors import InputError, Problem, UsageError
 from briefs.loader import Document, Loc, load_yaml
 
@@ -69,6 +71,11 @@ class Project:
     where: dict[str, Located] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
 
+    @functools.cached_property
+    def domain(self) -> Domain:
+        """The brief's groups, country names and display units."""
+        return Domain.of(self.brief)
+
     def locate(
         self, item_id: str, field_path: str | Loc | None = None
     ) -> tuple[Path | None, int | None, int | None]:
@@ -113,10 +120,12 @@ def _message(error: ErrorDetails) -> str:
     return f"'{field_name}': {message}" if field_name else message
 
 
-def validate_document(doc: Document, cls: type[M], list_key: str | None = None) -> M:
+def validate_document(
+    doc: Document, cls: type[M], list_key: str | None = None, context: Any = None
+) -> M:
     """Validate a loaded document against a model, reporting every error with its line."""
     try:
-        return cls.model_validate(doc.data)
+        return cls.model_validate(doc.data, context=context)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -182,6 +191,7 @@ def load_project(root: Path) -> Project:
             ) from None
         brief = brief.model_copy(update={"as_of": stamp})
     project = Project(paths, brief, inputs=[brief_path])
+    context = project.domain.context
 
     fact_files = sorted(p for p in paths.facts.glob("*.yaml") if p.name != BRIEF_FILE)
     chart_files = sorted(paths.charts.glob("*.yaml")) if paths.charts.is_dir() else []
@@ -190,7 +200,7 @@ def load_project(root: Path) -> Project:
         try:
             doc = load_yaml(path)
             if path.parent == paths.charts:
-                charts = validate_document(doc, model.ChartFile, "charts").charts
+                charts = validate_document(doc, model.ChartFile, "charts", context).charts
                 _record(project, doc, "charts", charts, problems)
                 project.charts.update({c.id: c for c in charts if c.id not in project.charts})
             elif path.name == COMPUTED_FILE:
@@ -198,7 +208,7 @@ def load_project(root: Path) -> Project:
                 _record(project, doc, "computed", computed, problems)
                 project.computed.update({c.id: c for c in computed if c.id not in project.computed})
             else:
-                facts = validate_document(doc, model.FactFile, "facts").facts
+                facts = validate_document(doc, model.FactFile, "facts", context).facts
                 _record(project, doc, "facts", facts, problems)
                 for fact in facts:
                     project.facts.setdefault(fact.id, fact)

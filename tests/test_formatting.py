@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefs import formatting as fmt
+from briefs.model import DisplayUnit
 
 
 @pytest.mark.parametrize(
@@ -21,13 +22,81 @@ from briefs import formatting as fmt
         (15, "percent", "exact", "15%", "15%"),
         (6.57, "percent", "exact", "6.57%", "6.57%"),
         (1920, "count", "exact", "1920", "1,920"),
-        (48.21, "points", "exact", "48.21分", "48.21 points"),
+        (48.21, "score", "exact", "48.21分", "48.21 points"),
         (2, "multiple", "over", "超过2倍", "more than 2 times"),
+        (1, "multiple", "exact", "1倍", "1 time"),
+        # Percentage points: 个百分点 in Chinese, never 分.
+        (0.8, "points", "exact", "0.8个百分点", "0.8 percentage points"),
+        (-0.8, "points", "exact", "-0.8个百分点", "-0.8 percentage points"),
+        (1, "points", "exact", "1个百分点", "1 percentage point"),
+        # Durations through CLDR's units, with English plurals.
+        (15, "minutes", "exact", "15分钟", "15 minutes"),
+        (1, "years", "exact", "1年", "1 year"),
+        (5, "years", "over", "超过5年", "more than 5 years"),
+        # Any ISO 4217 currency: CLDR's Chinese name after the figure, its symbol before it.
+        (3.2e9, "EUR", "exact", "32亿欧元", "€3.2 billion"),
+        (5e8, "JPY", "about", "约5亿日元", "about JP¥500 million"),
+        (7e12, "KRW", "exact", "7万亿韩元", "₩7 trillion"),
+        (2.5e9, "BRL", "exact", "25亿巴西雷亚尔", "R$2.5 billion"),
+        (1.2e6, "SGD", "exact", "120万新加坡元", "SGD 1.2 million"),
+        (-5e9, "USD", "exact", "-50亿美元", "-US$5 billion"),
+        # The new qualifiers.
+        (3.2e9, "EUR", "at-least", "至少32亿欧元", "at least €3.2 billion"),
+        (40, "percent", "up-to", "最多40%", "up to 40%"),
+        # Physical units, in their own unit: CLDR's Chinese names, English symbols.
+        (12.5, "GW", "exact", "12.5吉瓦", "12.5 GW"),
+        (450, "km", "exact", "450公里", "450 km"),
+        (12, "kWh", "nearly", "近12千瓦时", "nearly 12 kWh"),
+        # A unit CLDR does not know keeps pint's symbol.
+        (3.2, "Mt", "exact", "3.2 Mt", "3.2 Mt"),
     ],
 )
 def test_figures(value: float, unit: str, approx: str, zh: str, en: str) -> None:
     assert fmt.figure(value, unit, approx, "zh") == zh
     assert fmt.figure(value, unit, approx, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown", "lang", "text"),
+    [
+        # Chinese energy writing counts kilowatts in 万 and 亿.
+        (12.5, "GW", DisplayUnit(unit="kW"), "zh", "1250万千瓦"),
+        (886.67, "GW", DisplayUnit(unit="kW"), "zh", "8.8667亿千瓦"),
+        (886.67, "GW", None, "en", "886.67 GW"),
+        (3.2, "Mt", DisplayUnit(unit="t", name="吨"), "zh", "320万吨"),
+        (3.2, "Mt", DisplayUnit(unit="t"), "en", "3.2 million t"),
+        (120, "TWh", DisplayUnit(unit="kWh"), "zh", "1200亿千瓦时"),
+        (2500, "MW", DisplayUnit(unit="GW"), "en", "2.5 GW"),
+    ],
+)
+def test_display_units_convert(
+    value: float, unit: str, shown: DisplayUnit | None, lang: str, text: str
+) -> None:
+    assert fmt.figure(value, unit, "exact", lang, shown) == text
+
+
+@pytest.mark.parametrize(
+    ("unit", "top", "shown", "zh", "en"),
+    [
+        ("USD", 2.6e11, None, ("亿美元", 1e8), ("US$ billion", 1e9)),
+        ("CNY", 1.5e9, None, ("亿元", 1e8), ("RMB billion", 1e9)),
+        ("EUR", 3.2e9, None, ("亿欧元", 1e8), ("€ billion", 1e9)),
+        ("people", 6e8, None, ("亿人", 1e8), ("million people", 1e6)),
+        ("percent", 45, None, ("%", 1), ("%", 1)),
+        ("points", 2, None, ("百分点", 1), ("percentage points", 1)),
+        ("GW", 12.5, None, ("吉瓦", 1), ("GW", 1)),
+        ("GW", 1.25e7, DisplayUnit(unit="kW"), ("万千瓦", 1e4), ("million kW", 1e6)),
+    ],
+)
+def test_axis_labels(
+    unit: str,
+    top: float,
+    shown: DisplayUnit | None,
+    zh: tuple[str, float],
+    en: tuple[str, float],
+) -> None:
+    assert fmt.axis_label(unit, top, "zh", shown) == zh
+    assert fmt.axis_label(unit, top, "en", shown) == en
 
 
 @pytest.mark.parametrize(
@@ -50,6 +119,13 @@ def test_dates(stamp: str, zh: str, en: str) -> None:
         ("2025-H1", "2025年上半年", "H1 2025"),
         ("2024", "2024年", "2024"),
         ("2025-01", "2025年1月", "January 2025"),
+        ("2025-Q3", "2025年第3季度", "Q3 2025"),
+        # Month ranges and year-to-date.
+        ("2024-01..2024-09", "2024年1—9月", "January–September 2024"),
+        ("2023-11..2024-02", "2023年11月—2024年2月", "November 2023–February 2024"),
+        # Quarters to date.
+        ("2024-Q1..2024-Q3", "2024年前三季度", "Q1–Q3 2024"),
+        ("2024-Q2..2024-Q3", "2024年第二至第三季度", "Q2–Q3 2024"),
     ],
 )
 def test_periods(stamp: str, zh: str, en: str) -> None:
