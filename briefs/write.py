@@ -118,6 +118,36 @@ def _archival_metadata(metadata: Any) -> Any:
     return Archival(**vars(metadata))
 
 
+def _keep_footnotes_of_squeezed_lines() -> None:
+    """Work around a WeasyPrint 70 layout bug that drops footnotes.
+
+    When a line overflows the page and WeasyPrint makes room for it by moving earlier footnotes
+    to the next page, it keeps the line but never lays out the footnotes called in that line:
+    their text is printed nowhere. After each run of lines, any footnote called in the last kept
+    line and still waiting is laid out and moved to the next page, as the spec allows.
+    """
+    from weasyprint.layout import block
+
+    original = block._linebox_layout
+    if getattr(original, "brief_fixed", False):
+        return
+
+    def linebox_layout(context, box, index, child, new_children, *args):  # type: ignore[no-untyped-def]
+        result = original(context, box, index, child, new_children, *args)
+        abort, stop, new_footnotes = result[0], result[1], result[4]
+        if stop and not abort and new_children and context.footnotes:
+            for descendant in new_children[-1].descendants():
+                footnote = descendant.footnote
+                if footnote is not None and footnote in context.footnotes:
+                    context.layout_footnote(footnote)
+                    context.report_footnote(footnote)
+                    new_footnotes.append(footnote)
+        return result
+
+    linebox_layout.brief_fixed = True  # type: ignore[attr-defined]
+    block._linebox_layout = linebox_layout
+
+
 def html_to_pdf(
     html_path: Path,
     pdf_path: Path,
@@ -137,6 +167,7 @@ def html_to_pdf(
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
+    _keep_footnotes_of_squeezed_lines()
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)

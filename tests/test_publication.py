@@ -10,6 +10,7 @@ from pathlib import Path
 
 import page
 import pytest
+from pdfpages import check_contents, notes_in_order
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -76,64 +77,14 @@ def test_each_pdf_carries_the_facts_its_page_cites(built_example: Path) -> None:
         assert sources == {project.facts[i].source for i in cited}
 
 
-def _text(reader: PdfReader) -> list[str]:
-    return [p.extract_text() or "" for p in reader.pages]
-
-
-def _contents(reader: PdfReader, headings: list[str]) -> dict[str, int]:
-    """The page number the contents page gives each heading (its line: heading, leader, number)."""
-    for page_ in reader.pages[:3]:
-        text = page_.extract_text(extraction_mode="layout")
-        found = {}
-        for heading in headings:
-            match = re.search(re.escape(heading) + r"[ .·]*(\d+) *$", text, re.M)
-            if match:
-                found[heading] = int(match.group(1))
-        if found:
-            assert found.keys() == set(headings), (headings, text)
-            return found
-    raise AssertionError("no contents page among the first three pages")
-
-
-def _check_contents(pdf: Path) -> dict[str, int]:
-    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
-    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S)
-    assert toc
-    headings = [
-        re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<a [^>]*>(.*?)</a>", toc[0])
-    ]
-    reader = PdfReader(pdf)
-    pages = _text(reader)
-    numbers = _contents(reader, headings)
-    for heading, number in numbers.items():
-        assert heading in pages[number - 1], f"{heading} is not on page {number}"
-    return numbers
-
-
-def _notes_in_order(pdf: Path) -> int:
-    """Every footnote is printed, number and text, in the order of its call."""
-    html = pdf.with_suffix(".html").read_text(encoding="utf-8")
-    bodies = [
-        " ".join(re.sub(r"<[^>]+>", "", body).split())
-        for body in re.findall(r'<span class="footnote"[^>]*>(.*?)</span>', html, re.S)
-    ]
-    printed = " ".join(" ".join(_text(PdfReader(pdf))).split())
-    position = 0
-    for number, body in enumerate(bodies, start=1):
-        found = printed.find(f"{number}. {body[:12]}", position)
-        assert found >= 0, f"note {number} ({body}) is missing or out of order"
-        position = found
-    return len(bodies)
-
-
 def test_contents_and_notes_follow_a_chapter_that_grows(
     built_example: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
     project = tmp_path / "example"
     shutil.copytree(built_example, project)
     report = project / "build/en" / f"{load_project(project).brief.id}.pdf"
-    before = _check_contents(report)
-    notes = _notes_in_order(report)
+    before = check_contents(report)
+    notes = notes_in_order(report)
     pages = len(PdfReader(report).pages)
 
     # Pages more text in the first chapter: copies of a paragraph that cites a figure.
@@ -148,11 +99,11 @@ def test_contents_and_notes_follow_a_chapter_that_grows(
     result = runner.invoke(app, ["build", "--project", str(project), "--lang", "en"])
     assert result.exit_code == 0, result.output
 
-    after = _check_contents(report)
+    after = check_contents(report)
     assert len(PdfReader(report).pages) > pages
     later = [h for h in before if before[h] > before[min(before, key=before.get)]]  # type: ignore[arg-type]
     assert later and all(after[h] > before[h] for h in later)
-    assert _notes_in_order(report) >= notes
+    assert notes_in_order(report) >= notes
 
 
 def test_a_killed_build_leaves_nothing_behind_for_good(
