@@ -21,6 +21,7 @@ Grid-scale storage in Germany reached 2,400 MW in the first three quarters of 20
 
 SOURCE_ENTRY = """  - id: renewables-review
     file: sources/renewables.txt
+    language: en
     date: "2025-02"
     title: {zh: 可再生能源年度回顾, en: Renewables Review}
     publisher: {zh: 示例能源研究所, en: Example Energy Institute}
