@@ -21,8 +21,6 @@ class Reporter(Protocol):
     def __call__(self, item_id: str, message: str, field_path: str | Loc | None = None) -> None: ...
 
 
-
-
 @dataclass(frozen=True)
 class Recheck:
     """A figure a source derived from others, recomputed from the components we hold."""
@@ -85,8 +83,10 @@ def _not_found(fact: model.Fact, src: model.Source, text: SourceText) -> str:
             "excerpt (facts/brief.yaml, `excerpt`): quote the article itself, or widen the excerpt"
         )
     at, passage = text.closest(fact.quote)
-    where = "" if text.begin <= at < (text.end if text.end >= 0 else len(text.flat)) else (
-        ", outside the source's excerpt"
+    where = (
+        ""
+        if text.begin <= at < (text.end if text.end >= 0 else len(text.flat))
+        else (", outside the source's excerpt")
     )
     return (
         f"{head}; the closest passage is on line {text.line(at)}{where}: {passage!r}. "
