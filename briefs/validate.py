@@ -5,23 +5,20 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Protocol
 
 from briefs import model
 from briefs.errors import InputError, Problem
 from briefs.loader import Loc
 from briefs.project import Project
+from briefs.quotes import numbers, states
+from briefs.sources import SourceText, flatten, read_source
 
 
 class Reporter(Protocol):
     """Records one problem: the item's id, the message, and optionally where in the item."""
 
     def __call__(self, item_id: str, message: str, field_path: str | Loc | None = None) -> None: ...
-
-
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,7 @@ class Report:
     sources: int = 0
     charts: int = 0
     quotes: int = 0
+    values: int = 0
     computed: int = 0
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
@@ -52,20 +50,49 @@ class Report:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
         return (
             f"{self.facts} facts from {self.sources} sources, {self.charts} charts, "
-            f"{self.quotes} quotes verified; {len(self.rechecks)} derived figures recomputed "
+            f"{self.quotes} quotes verified, {self.values} values stated by their quotes; "
+            f"{len(self.rechecks)} derived figures recomputed "
             f"({disagree} disagree); {len(self.conflicts)} conflicts; "
             f"{len(self.due)} forecasts or targets past their year"
         )
 
 
-@cache
-def _source_text(path: Path, mtime: float) -> str:
-    return _SPACE.sub("", path.read_text(encoding="utf-8"))
+def _check_value(fact: model.Fact, problem: Reporter, report: Report) -> None:
+    """The value must be a number its quote states, converted through the fact's unit."""
+    value = fact.value if fact.value is not None else math.nan
+    if states(value, fact.quote, fact.unit):
+        report.values += 1
+        return
+    stated = ", ".join(f"{s} (= {s.value:.15g})" for s in numbers(fact.quote)) or "no number"
+    problem(
+        fact.id,
+        f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "
+        f"{fact.quote!r} states: {stated}. Correct the value, or extend the quote to the words of "
+        "the source that state it",
+        "value",
+    )
 
 
-def normalise(text: str) -> str:
-    """Drop all whitespace, as the quote check does."""
-    return _SPACE.sub("", text)
+def _not_found(fact: model.Fact, src: model.Source, text: SourceText) -> str:
+    """Why a quote was not found, with the closest passage of the source and its line."""
+    head = f"the quote is not in source '{src.id}' ({src.file}): {fact.quote!r}"
+    anywhere = text.flat.find(flatten(fact.quote))
+    if anywhere >= 0:
+        return (
+            f"{head}; it stands on line {text.line(anywhere)} of the file, outside the source's "
+            "excerpt (facts/brief.yaml, `excerpt`): quote the article itself, or widen the excerpt"
+        )
+    at, passage = text.closest(fact.quote)
+    where = (
+        ""
+        if text.begin <= at < (text.end if text.end >= 0 else len(text.flat))
+        else (", outside the source's excerpt")
+    )
+    return (
+        f"{head}; the closest passage is on line {text.line(at)}{where}: {passage!r}. "
+        "Copy the words exactly from the source text (spaces and full- or half-width "
+        "punctuation do not matter)"
+    )
 
 
 def compute(method: str, values: list[float], years: list[int | None]) -> float:
@@ -123,7 +150,7 @@ def check_project(project: Project) -> Report:
         file, line, column = project.locate(item_id, field_path)
         problems.append(Problem(message, file, line, column, item_id))
 
-    texts: dict[str, str] = {}
+    texts: dict[str, SourceText] = {}
     for src in project.brief.sources:
         path = project.paths.facts / src.file
         if not path.is_file():
@@ -134,21 +161,18 @@ def check_project(project: Project) -> Report:
                 )
             )
             continue
-        text = _source_text(path, path.stat().st_mtime)
-        if src.excerpt is not None:
-            begin = text.find(normalise(src.excerpt.start))
-            end = text.find(normalise(src.excerpt.end), begin) if src.excerpt.end else len(text)
-            if begin < 0 or end < 0:
-                missing = src.excerpt.start if begin < 0 else src.excerpt.end
-                problems.append(
-                    Problem(
-                        f"source '{src.id}': excerpt marker {missing!r} is not in {src.file}",
-                        project.paths.facts / "brief.yaml",
-                    )
+        excerpt = src.excerpt
+        try:
+            texts[src.id] = read_source(
+                path, excerpt.start if excerpt else None, excerpt.end if excerpt else None
+            )
+        except KeyError as missing:
+            problems.append(
+                Problem(
+                    f"source '{src.id}': excerpt marker {missing.args[0]!r} is not in {src.file}",
+                    project.paths.facts / "brief.yaml",
                 )
-                continue
-            text = text[begin:end]
-        texts[src.id] = text
+            )
 
     report = Report(facts=len(facts), sources=len(sources), charts=len(project.charts))
     sections = section_labels(project.brief)
@@ -165,15 +189,13 @@ def check_project(project: Project) -> Report:
             close = ", ".join(sorted(sources))
             problem(fact.id, f"unknown source '{fact.source}'; known sources: {close}", "source")
         elif fact.source in texts:
-            if normalise(fact.quote) in texts[fact.source]:
+            text = texts[fact.source]
+            if text.find(fact.quote) >= 0:
                 report.quotes += 1
+                if fact.value is not None:
+                    _check_value(fact, problem, report)
             else:
-                problem(
-                    fact.id,
-                    f"the quote is not in source '{fact.source}' ({sources[fact.source].file}): "
-                    f"{fact.quote!r}; copy the words exactly from the source text",
-                    "quote",
-                )
+                problem(fact.id, _not_found(fact, sources[fact.source], text), "quote")
         for other in fact.conflicts_with:
             if other not in facts:
                 problem(fact.id, f"conflicts_with names unknown fact '{other}'", "conflicts_with")

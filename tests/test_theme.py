@@ -192,14 +192,13 @@ def own_sections(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (prose / f"{name}.html.j2").unlink()
         (prose / "context.html.j2").write_text(
             '{% from "macros.html.j2" import figure %}\n'
-            '<p>CONTEXT-PROSE {{ F["digital-economy-2024"] }} {{ D["wire-exchange-2024"] }}'
-            '{{ N["example-bulletin"] }}{{ N["wire-2025"] }}</p>\n'
+            '<p>CONTEXT-PROSE {{ F["digital-economy-2024"] }} {{ F["wire-exchange-2024"] }}</p>\n'
             '{{ figure(charts["digital-economy-size"], S) }}\n',
             encoding="utf-8",
         )
         (prose / "outlook.html.j2").write_text(
             '{% from "macros.html.j2" import figure %}\n'
-            '<p>OUTLOOK-PROSE {{ F["talent-gap"] }}{{ N["example-bulletin"] }}</p>\n'
+            '<p>OUTLOOK-PROSE {{ F["talent-gap"] }}</p>\n'
             '{{ figure(charts["stations"], S) }}\n',
             encoding="utf-8",
         )

@@ -1,0 +1,95 @@
+"""Turn a source file into text that quotes are found in: normalised, with lines and excerpt."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from briefs.quotes import normalise as nfkc
+
+_SPACE = re.compile(r"\s+")
+CONTEXT = 12  # characters of the source shown either side of the closest passage
+
+
+def flatten(text: str) -> str:
+    """The form quotes are compared in: Unicode NFKC (full- and half-width alike), no spaces."""
+    return _SPACE.sub("", nfkc(text))
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's text, flattened for searching, with the way back to its lines."""
+
+    raw: str
+    flat: str
+    origin: tuple[int, ...]  # for each character of `flat`, its offset in `raw`
+    begin: int = 0  # the excerpt, as offsets in `flat`
+    end: int = -1
+
+    @property
+    def excerpt(self) -> str:
+        return self.flat[self.begin : self.end if self.end >= 0 else len(self.flat)]
+
+    def line(self, index: int) -> int:
+        """The line of the source file where a character of `flat` stands."""
+        offset = self.origin[min(index, len(self.origin) - 1)] if self.origin else 0
+        return self.raw.count("\n", 0, offset) + 1
+
+    def lines(self) -> list[int]:
+        """Offsets in `raw` where each line starts, for many lookups."""
+        return [0] + [m.end() for m in re.finditer("\n", self.raw)]
+
+    def line_of_raw(self, starts: list[int], offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    def find(self, quote: str) -> int:
+        """Where the quote stands in the excerpt (an offset in `flat`), or -1."""
+        at = self.excerpt.find(flatten(quote))
+        return at + self.begin if at >= 0 else -1
+
+    def closest(self, quote: str) -> tuple[int, str]:
+        """The passage of the whole file nearest to a quote: its offset in `flat` and its text."""
+        wanted = flatten(quote)
+        matcher = difflib.SequenceMatcher(None, self.flat, wanted, autojunk=False)
+        block = matcher.find_longest_match(0, len(self.flat), 0, len(wanted))
+        start = max(0, block.a - block.b)
+        best, best_ratio = start, -1.0
+        # Try the starts around the longest common run; keep the most similar window.
+        for shift in range(-CONTEXT, CONTEXT + 1):
+            at = max(0, start + shift)
+            ratio = difflib.SequenceMatcher(
+                None, self.flat[at : at + len(wanted)], wanted, autojunk=False
+            ).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = at, ratio
+        return best, self.flat[best : best + len(wanted)]
+
+
+def read_source(path: Path, start: str | None = None, end: str | None = None) -> SourceText:
+    """Read a source file and mark its excerpt (KeyError names a marker that is not in it)."""
+    text = _read(path, path.stat().st_mtime)
+    if start is None:
+        return text
+    begin = text.flat.find(flatten(start))
+    if begin < 0:
+        raise KeyError(start)
+    stop = text.flat.find(flatten(end), begin) if end else len(text.flat)
+    if stop < 0:
+        raise KeyError(end)
+    return SourceText(text.raw, text.flat, text.origin, begin, stop)
+
+
+@cache
+def _read(path: Path, mtime: float) -> SourceText:
+    raw = path.read_text(encoding="utf-8")
+    flat: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(raw):
+        for piece in flatten(char):
+            flat.append(piece)
+            origin.append(offset)
+    return SourceText(raw, "".join(flat), tuple(origin))
