@@ -72,7 +72,9 @@ async function check(browser, axe, file, view, shots) {
   const consoleErrors = [];
   const outside = [];
   page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
+    if (message.type() !== "error") return;
+    const where = message.location()?.url;
+    consoleErrors.push(where ? `${message.text()} (${where})` : message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
   await page.setRequestInterception(true);
@@ -94,13 +96,21 @@ async function check(browser, axe, file, view, shots) {
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
     innerWidth: window.innerWidth,
+    // A table that scrolls sideways inside the page is horizontal scrolling too.
+    scrollers: [...document.body.querySelectorAll("*")]
+      .filter((e) => e.scrollWidth > e.clientWidth + 1)
+      .filter((e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}.${e.className}`),
   }));
   if (shots) {
     const base = file.split("/").slice(-2).join("-").replace(/\.html$/, "");
     await page.screenshot({ path: join(shots, `${base}-${view.width}.png`), fullPage: true });
   }
   await page.evaluate(axe.source);
-  const result = await page.evaluate(() => axe.run(document));
+  // Target size (WCAG 2.2 AA, EN 301 549 v4) is off in axe by default; public bodies need it.
+  const result = await page.evaluate(() =>
+    axe.run(document, { rules: { "target-size": { enabled: true } } }),
+  );
   await page.close();
   return { name, errors, outside, size, violations: result.violations };
 }
@@ -132,8 +142,15 @@ async function main() {
     for (const relative of found) {
       for (const view of WIDTHS) {
         const r = await check(browser, axe, join(build, relative), view, options.shots);
+        // clientWidth, not innerWidth: a phone widens its layout viewport (and innerWidth) to
+        // fit content that is too wide, so innerWidth would hide the overflow.
         const scrolls = r.size.scrollWidth > r.size.clientWidth;
-        problems += r.violations.length + r.errors.length + r.outside.length + (scrolls ? 1 : 0);
+        problems +=
+          r.violations.length +
+          r.errors.length +
+          r.outside.length +
+          r.size.scrollers.length +
+          (scrolls ? 1 : 0);
         console.log(
           `${relative} @${view.width}px: ${r.violations.length} axe violations, ` +
             `${r.errors.length} console errors, scrollWidth ${r.size.scrollWidth} ` +
@@ -149,6 +166,7 @@ async function main() {
         }
         for (const error of r.errors) console.log(`  console error: ${error}`);
         for (const target of r.outside) console.log(`  request outside the build: ${target}`);
+        for (const element of r.size.scrollers) console.log(`  scrolls sideways: ${element}`);
       }
     }
   } finally {
