@@ -12,6 +12,7 @@ from typing import Any
 
 from briefs import charts as charting
 from briefs import formatting as fmt
+from briefs.attached import facts_data
 from briefs.changes import (
     EDITIONS,
     SNAPSHOT,
@@ -32,7 +33,7 @@ from briefs.project import Project, load_project
 from briefs.render import check_references, load_strings, render_html, template_files
 from briefs.typeset import Pdf, Typesetting
 from briefs.validate import Report, check_project
-from briefs.write import Typesetter, lock, swap_in, typesetting_processes
+from briefs.write import Attached, Typesetter, lock, swap_in, typesetting_processes
 
 LANGS = ("zh", "en")
 STYLESHEET = "style.css"
@@ -46,7 +47,6 @@ class Output:
     path: Path
     pages: int | None = None
     kept: bool = False  # an unchanged PDF carried over from the last build, not typeset again
-    detail: str = ""
 
 
 @dataclass
@@ -206,6 +206,23 @@ def build(
         return _build(root, out, langs, variants, progress, force, todo, workers)
 
 
+@dataclass(frozen=True)
+class Edition:
+    """The previous edition (its date, if any) and the facts changed since."""
+
+    previous: str
+    changes: list[Change]
+
+
+@dataclass
+class Pages:
+    """One language's rendered pages: files for the folder, print pages, the PDFs' data."""
+
+    files: dict[str, bytes | str] = field(default_factory=dict)
+    printed: dict[str, bytes | str] = field(default_factory=dict)
+    data: dict[str, Attached] = field(default_factory=dict)  # print page name -> attachment
+
+
 def _build(
     root: Path,
     out: Path,
@@ -222,15 +239,34 @@ def _build(
     current = snapshot(project.facts)
     last = read_snapshot(out / SNAPSHOT)
     result.changes = compare(last, current) if last is not None else []
-    baseline = previous_edition(out, project.brief.as_of)
-    edition_changes = compare(baseline[1], current) if baseline is not None else []
     progress("preparing fonts")
     fonts = _fonts(project)
-    styles = {
-        name: (project.paths.templates / name).read_text(encoding="utf-8") for name in STYLESHEETS
+    drawn = draw_charts(project, langs, fonts, typesetter, progress)
+    baseline = previous_edition(out, project.brief.as_of)
+    edition = Edition(
+        previous=baseline[0] if baseline else "",
+        changes=compare(baseline[1], current) if baseline else [],
+    )
+    pages = {
+        lang: render_pages(project, report, lang, variants, fonts, drawn, edition, result, progress)
+        for lang in langs
     }
+    with lock(out):
+        remove_stale_staging(out)
+        typeset_and_write(project, out, pages, variants, fonts, typesetter, todo, force, result)
+        write_snapshot(out / SNAPSHOT, current)
+        write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
+    return result
 
-    # Charts missing from the cache are drawn first, in the worker processes.
+
+def draw_charts(
+    project: Project,
+    langs: tuple[str, ...],
+    fonts: FontSet,
+    typesetter: Typesetter,
+    progress: Progress,
+) -> set[tuple[str, str]]:
+    """Draw the charts missing from the cache, in the worker processes; return (lang, id)."""
     to_draw = [
         (chart, lang)
         for lang in langs
@@ -247,115 +283,148 @@ def _build(
             [fonts] * len(to_draw),
             [project.paths.cache] * len(to_draw),
         )
-    drawn = {(lang, chart.id) for chart, lang in to_draw}
+    return {(lang, chart.id) for chart, lang in to_draw}
 
-    staged: dict[str, dict[str, bytes | str]] = {}
-    staged_print: dict[str, dict[str, bytes | str]] = {}
-    for lang in langs:
-        strings = Strings(load_strings(project.paths.templates, lang))
-        context = derive(project, report, lang, strings)
-        chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result, drawn)
-        context["charts"] = chart_ctx
-        context["changes"] = _change_rows(edition_changes, project, lang)
-        context["previous_edition"] = fmt.date(baseline[0], lang) if baseline else ""
-        context["memo_chart"] = project.brief.memo_chart or next(iter(chart_ctx), None)
-        context["fonts_css"] = "fonts.css"
-        context["stylesheet"] = STYLESHEET
-        files: dict[str, bytes | str] = dict(chart_files)
-        print_files: dict[str, bytes | str] = dict(print_charts)
-        for variant in variants:
-            progress(f"{lang}: rendering {variant}")
-            context["variant"] = variant
-            html = render_html(
-                project.paths.templates, variant, context, project.paths.cache / "templates"
-            )
-            missing = fonts.missing(visible_text(html))
-            if missing:
-                shown = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:10])
-                raise RenderError(f"{lang} {variant}: no font has these characters: {shown}")
-            files[_name(project, variant, "html")] = html
-            # The PDF is typeset from a copy that points at the print charts.
-            for chart in chart_ctx.values():
-                html = html.replace(f'src="{chart["file"]}"', f'src="{PRINT_DIR}/{chart["file"]}"')
-            print_files[_print_name(project, variant)] = html
-        staged[lang] = files
-        staged_print[lang] = print_files
 
-    # Write phase: everything above succeeded; stage each language, render PDFs, then swap.
-    carried: dict[str, list[str]] = {lang: [] for lang in staged}
-    with lock(out):
-        staging_dirs: dict[str, Path] = {}
-        try:
-            for lang, files in staged.items():
-                staging = out / f".staging-{lang}-{os.getpid()}"
-                if staging.exists():
-                    shutil.rmtree(staging)
-                (staging / "fonts").mkdir(parents=True)
-                staging_dirs[lang] = staging
-                for path in fonts.web_files():
-                    shutil.copyfile(path, staging / "fonts" / path.name)
-                (staging / "fonts.css").write_text(fonts.css(web=True), encoding="utf-8")
-                for name, css in styles.items():
-                    (staging / name).write_text(css, encoding="utf-8")
-                (staging / PRINT_DIR).mkdir()
-                for name, content in (files | staged_print[lang]).items():
-                    data = content.encode("utf-8") if isinstance(content, str) else content
-                    (staging / name).write_bytes(data)
-                # The variants not built this time keep their last outputs.
-                for variant in VARIANTS:
-                    for ext in ("pdf", "html") if variant not in variants else ():
-                        old = out / lang / _name(project, variant, ext)
-                        if old.is_file():
-                            shutil.copyfile(old, staging / old.name)
-                            carried[lang].append(old.name)
-            # Typeset every PDF whose page changed; on two or more cores, in parallel.
-            typesetting = Typesetting(
-                out, fonts, typesetter, read_manifest(out).get("outputs", {}), force
+def render_pages(
+    project: Project,
+    report: Report,
+    lang: str,
+    variants: tuple[str, ...],
+    fonts: FontSet,
+    drawn: set[tuple[str, str]],
+    edition: Edition,
+    result: BuildResult,
+    progress: Progress,
+) -> Pages:
+    """Derive one language's view data and render its pages: HTML for screens, print pages."""
+    strings = Strings(load_strings(project.paths.templates, lang))
+    context = derive(project, report, lang, strings)
+    chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result, drawn)
+    context["charts"] = chart_ctx
+    context["changes"] = _change_rows(edition.changes, project, lang)
+    context["previous_edition"] = fmt.date(edition.previous, lang) if edition.previous else ""
+    context["memo_chart"] = project.brief.memo_chart or next(iter(chart_ctx), None)
+    context["fonts_css"] = "fonts.css"
+    context["stylesheet"] = STYLESHEET
+    pages = Pages(dict(chart_files), dict(print_charts))
+    for variant in variants:
+        progress(f"{lang}: rendering {variant}")
+        context["variant"] = variant
+        html = render_html(
+            project.paths.templates, variant, context, project.paths.cache / "templates"
+        )
+        missing = fonts.missing(visible_text(html))
+        if missing:
+            shown = ", ".join(f"U+{ord(c):04X} {c}" for c in missing[:10])
+            raise RenderError(f"{lang} {variant}: no font has these characters: {shown}")
+        pages.files[_name(project, variant, "html")] = html
+        # The PDF is typeset from a copy that points at the print charts.
+        for chart in chart_ctx.values():
+            html = html.replace(f'src="{chart["file"]}"', f'src="{PRINT_DIR}/{chart["file"]}"')
+        printed = _print_name(project, variant)
+        pages.printed[printed] = html
+        pages.data[printed] = facts_data(project, html, lang)
+    return pages
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove what a killed build left behind: staging folders and swapped-out old folders.
+
+    Only called under the output folder's lock, so no other build is using them.
+    """
+    for path in out.iterdir():
+        if path.is_dir() and (path.name.startswith(".staging-") or ".old-" in path.name):
+            shutil.rmtree(path, ignore_errors=True)
+    # Typeset chapters kept by brief 0.2, which joined the report from parts.
+    shutil.rmtree(out / ".parts", ignore_errors=True)
+
+
+def typeset_and_write(
+    project: Project,
+    out: Path,
+    pages: dict[str, Pages],
+    variants: tuple[str, ...],
+    fonts: FontSet,
+    typesetter: Typesetter,
+    todo: Plan,
+    force: bool,
+    result: BuildResult,
+) -> None:
+    """Stage each language's folder, typeset its PDFs, and swap the folders in."""
+    styles = {
+        name: (project.paths.templates / name).read_text(encoding="utf-8") for name in STYLESHEETS
+    }
+    staging_dirs: dict[str, Path] = {}
+    carried: dict[str, list[str]] = {lang: [] for lang in pages}
+    try:
+        for lang, page in pages.items():
+            staging = out / f".staging-{lang}-{os.getpid()}"
+            staging_dirs[lang] = staging
+            _stage(staging, fonts, styles, page.files | page.printed)
+            # The variants not built this time keep their last outputs.
+            for variant in VARIANTS:
+                for ext in ("pdf", "html") if variant not in variants else ():
+                    old = out / lang / _name(project, variant, ext)
+                    if old.is_file():
+                        shutil.copyfile(old, staging / old.name)
+                        carried[lang].append(old.name)
+        typesetting = Typesetting(
+            out, fonts, typesetter, read_manifest(out).get("outputs", {}), force
+        )
+        bases = {lang: typesetting.base(page.printed, styles) for lang, page in pages.items()}
+        pdfs = [
+            Pdf(
+                lang,
+                staging_dirs[lang],
+                _print_name(project, variant),
+                _name(project, variant, "pdf"),
+                str(page.printed[_print_name(project, variant)]),
+                page.data[_print_name(project, variant)],
             )
-            bases = {lang: typesetting.base(staged_print[lang], styles) for lang in staged}
-            pdfs = [
-                Pdf(
-                    lang,
-                    staging_dirs[lang],
-                    _print_name(project, variant),
-                    _name(project, variant, "pdf"),
-                    str(staged_print[lang][_print_name(project, variant)]),
-                )
-                for variant in variants
-                for lang in staged  # longest (reports) first
-            ]
-            progress("typesetting")
-            typesetting.run(pdfs, bases)
-            for pdf in pdfs:
-                result.outputs.append(
-                    Output(out / pdf.lang / pdf.name, pdf.pages, pdf.kept, pdf.detail)
-                )
-            for lang in staged:
-                for variant in variants:
-                    result.outputs.append(Output(out / lang / _name(project, variant, "html")))
-            for lang, staging in staging_dirs.items():
-                shutil.rmtree(staging / PRINT_DIR)
-                for name in staged_print[lang]:
-                    (staging / name).unlink(missing_ok=True)
-                swap_in(staging, out / lang)
-            write_snapshot(out / SNAPSHOT, current)
-            write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
-            write_manifest(
-                out,
-                todo,
-                {
-                    lang: list(staged[lang]) + _pdf_names(project, variants) + carried[lang]
-                    for lang in staged
-                },
-                {lang: typesetting.record(lang, pdfs) for lang in staged},
-            )
-            for lang in staged:
-                typesetting.prune(lang)
-        finally:
-            for staging in staging_dirs.values():
-                if staging.exists():
-                    shutil.rmtree(staging)
-    return result
+            for variant in variants
+            for lang, page in pages.items()
+        ]
+        typesetting.run(pdfs, bases)
+        for pdf in pdfs:
+            result.outputs.append(Output(out / pdf.lang / pdf.name, pdf.pages, pdf.kept))
+        for lang, page in pages.items():
+            for variant in variants:
+                result.outputs.append(Output(out / lang / _name(project, variant, "html")))
+            staging = staging_dirs[lang]
+            shutil.rmtree(staging / PRINT_DIR)
+            for name in page.printed:
+                (staging / name).unlink(missing_ok=True)
+            swap_in(staging, out / lang)
+        write_manifest(
+            out,
+            todo,
+            {
+                lang: list(page.files) + _pdf_names(project, variants) + carried[lang]
+                for lang, page in pages.items()
+            },
+            {lang: typesetting.record(lang, pdfs) for lang in pages},
+        )
+    finally:
+        for staging in staging_dirs.values():
+            if staging.exists():
+                shutil.rmtree(staging)
+
+
+def _stage(
+    staging: Path, fonts: FontSet, styles: dict[str, str], files: dict[str, bytes | str]
+) -> None:
+    """Write a language's folder: fonts, stylesheets, pages, charts (and the print pages)."""
+    (staging / "fonts").mkdir(parents=True)
+    for path in fonts.web_files():
+        shutil.copyfile(path, staging / "fonts" / path.name)
+    (staging / "fonts.css").write_text(fonts.css(web=True), encoding="utf-8")
+    for name, css in styles.items():
+        (staging / name).write_text(css, encoding="utf-8")
+    (staging / PRINT_DIR).mkdir()
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (staging / name).write_bytes(data)
 
 
 def _pdf_names(project: Project, variants: tuple[str, ...]) -> list[str]:

@@ -11,20 +11,54 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.core
+from typer.exceptions import TyperException
 
 from briefs import __version__
-from briefs.errors import EXIT_USAGE, BriefError
+from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError
 
 if TYPE_CHECKING:
+    # Typer vendors click as a private module; only its Context type is needed here.
+    from typer._click.core import Context as ClickContext
+
     from briefs.write import Typesetter
 
 EXIT_CODES = (
     "Exit codes: 0 success; 1 the project's input is wrong (YAML, schema, facts, templates); "
     "2 rendering failed (chart, missing glyph, WeasyPrint warning); 3 another build holds the "
-    "output folder; 4 the command line is wrong."
+    "output folder; 4 the command line is wrong; 70 internal error (a bug in brief)."
 )
 
+
+class _ErrorBoundary(typer.core.TyperGroup):
+    """The one place where errors become messages and exit codes.
+
+    A `BriefError` prints its problems and exits with its code; anything else is a bug in brief:
+    it prints "internal error" and exits with EXIT_INTERNAL. `--debug` shows tracebacks.
+    """
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BriefError as exc:
+            _report(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except Exception as exc:
+            if state["debug"]:
+                raise
+            typer.echo(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in brief, not in your project; run again with --debug for the "
+                "traceback and report it. The last good outputs are unchanged.",
+                err=True,
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
 app = typer.Typer(
+    cls=_ErrorBoundary,
     help="Build bilingual (Chinese/English) briefings from a source-checked fact file.\n\n"
     + EXIT_CODES,
     no_args_is_help=True,
@@ -143,8 +177,7 @@ def _run_build(
     for change in result.changes:
         typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
-        detail = f"; {output.detail}" if output.detail else ""
-        pages = f" ({output.pages} pages{detail})" if output.pages else ""
+        pages = f" ({output.pages} pages)" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
     summary = result.report.summary() if result.report else ""

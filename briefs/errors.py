@@ -11,6 +11,7 @@ EXIT_INPUT = 1  # the project's input is wrong (YAML, schema, cross-checks, temp
 EXIT_RENDER = 2  # rendering failed (a missing glyph, a WeasyPrint warning, a chart error)
 EXIT_BUSY = 3  # another build holds the project's lock
 EXIT_USAGE = 4  # the command line itself is wrong (unknown language, missing project)
+EXIT_INTERNAL = 70  # a bug in brief itself (EX_SOFTWARE in sysexits.h)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -51,6 +53,101 @@ def _fetcher(*allowed: Path):  # type: ignore[no-untyped-def]
     return LocalFetcher()
 
 
+@dataclass(frozen=True)
+class Attached:
+    """A file the PDF carries as a PDF/A-3 associated file: the data behind the brief."""
+
+    name: str
+    content: bytes
+    description: str
+    created: str  # ISO date; the attachment's dates come from the edition, not the clock
+
+
+# PDF/A declares every XMP property outside its predefined schemas in an extension schema;
+# `pdfuaid:part` is one of them.
+_EXTENSION_NS = {
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+_UA_EXTENSION = """<rdf:Description rdf:about="" \
+xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the document conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def _archival_metadata(metadata: Any) -> Any:
+    """WeasyPrint's document metadata, made to claim PDF/UA-1 beside PDF/A and to write its XMP
+    uncompressed (PDF/A validators read the packet as plain text)."""
+    from xml.etree.ElementTree import SubElement, fromstring, register_namespace, tostring
+
+    from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+    # PDF/A requires these exact prefixes for the extension schema's namespaces.
+    for prefix in ("pdfaExtension", "pdfaSchema", "pdfaProperty"):
+        register_namespace(prefix, _EXTENSION_NS[prefix])
+
+    class Archival(DocumentMetadata):  # type: ignore[misc]
+        def include_in_pdf(  # type: ignore[no-untyped-def]
+            self, pdf, variant, version, conformance, compress
+        ) -> None:
+            super().include_in_pdf(pdf, variant, version, conformance, False)
+
+        def generate_rdf_metadata(self, variant, version, conformance) -> bytes:  # type: ignore[no-untyped-def]
+            rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            about = f"{{{NS['rdf']}}}about"
+            ua = SubElement(rdf, f"{{{NS['rdf']}}}Description", {about: ""})
+            ua.set(f"{{{NS['pdfuaid']}}}part", "1")
+            wrapped = f'<rdf:RDF xmlns:rdf="{NS["rdf"]}">{_UA_EXTENSION}</rdf:RDF>'
+            rdf.append(fromstring(wrapped)[0])
+            data: bytes = tostring(rdf, encoding="utf-8")
+            return data
+
+    return Archival(**vars(metadata))
+
+
+def _keep_footnotes_of_squeezed_lines() -> None:
+    """Work around a WeasyPrint 70 layout bug that drops footnotes.
+
+    When a line overflows the page and WeasyPrint makes room for it by moving earlier footnotes
+    to the next page, it keeps the line but never lays out the footnotes called in that line:
+    their text is printed nowhere. After each run of lines, any footnote called in the last kept
+    line and still waiting is laid out and moved to the next page, as the spec allows.
+    """
+    from weasyprint.layout import block
+
+    original = block._linebox_layout
+    if getattr(original, "brief_fixed", False):
+        return
+
+    def linebox_layout(context, box, index, child, new_children, *args):  # type: ignore[no-untyped-def]
+        result = original(context, box, index, child, new_children, *args)
+        abort, stop, new_footnotes = result[0], result[1], result[4]
+        if stop and not abort and new_children and context.footnotes:
+            for descendant in new_children[-1].descendants():
+                footnote = descendant.footnote
+                if footnote is not None and footnote in context.footnotes:
+                    context.layout_footnote(footnote)
+                    context.report_footnote(footnote)
+                    new_footnotes.append(footnote)
+        return result
+
+    linebox_layout.brief_fixed = True  # type: ignore[attr-defined]
+    block._linebox_layout = linebox_layout
+
+
 def html_to_pdf(
     html_path: Path,
     pdf_path: Path,
@@ -58,16 +155,19 @@ def html_to_pdf(
     font_css: str,
     font_dir: Path,
     label: str = "",
+    data: Attached | None = None,
 ) -> int:
-    """Render an HTML file to PDF; any WeasyPrint warning, or a font outside `families`, fails.
+    """Typeset an HTML file as one tagged PDF/A-3a and PDF/UA-1 document, with `data` attached.
 
-    `font_css` declares the print fonts (files in `font_dir`, the only other folder readable);
-    `label` names the page in messages (the file name by default).
+    Any WeasyPrint warning, or a font outside `families`, fails. `font_css` declares the print
+    fonts (files in `font_dir`, the only other folder readable); `label` names the page in
+    messages (the file name by default).
     """
     label = label or html_path.name
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
+    _keep_footnotes_of_squeezed_lines()
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -76,9 +176,25 @@ def html_to_pdf(
         config = FontConfiguration()
         fonts = CSS(string=font_css, url_fetcher=fetcher, font_config=config)
         document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
-            stylesheets=[fonts], font_config=config
+            stylesheets=[fonts], font_config=config, pdf_tags=True
         )
-        document.write_pdf(str(pdf_path))
+        document.metadata = _archival_metadata(document.metadata)
+        attachments = []
+        if data is not None:
+            when = dt.datetime.fromisoformat(data.created).replace(tzinfo=dt.UTC)
+            attachments.append(
+                Attachment(
+                    string=data.content,
+                    name=data.name,
+                    description=data.description,
+                    created=when,
+                    modified=when,
+                    relationship="Data",
+                )
+            )
+        document.write_pdf(
+            str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=attachments
+        )
     finally:
         logger.removeHandler(handler)
     if handler.records:
@@ -104,15 +220,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     os.replace(tmp, path)
 
 
-def _warm() -> None:
-    """Import WeasyPrint and load the font configuration ahead of the first document.
+def _worker_start() -> None:
+    """Set up a typesetting process: it exits if the process that started it goes away without
+    shutting it down (as when `brief watch` is killed), and forgets the pools it inherited.
 
-    The worker also exits if the process that started it goes away without shutting it down,
-    as when `brief watch` is killed.
+    A forked worker inherits its parent's table of pool wake-up pipes; at exit Python 3.11
+    would write to those inherited pipes, already closed here, and print a traceback.
     """
     import threading
     import time
+    from concurrent.futures import process
 
+    process._threads_wakeups.clear()
     parent = os.getppid()
 
     def watch_parent() -> None:
@@ -120,8 +239,11 @@ def _warm() -> None:
             time.sleep(0.5)
         os._exit(0)
 
-    if threading.active_count() == 1:  # once per worker
-        threading.Thread(target=watch_parent, daemon=True).start()
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+def _warm() -> None:
+    """Import WeasyPrint and load the font configuration ahead of the first document."""
     from weasyprint import HTML  # noqa: F401
     from weasyprint.text.fonts import FontConfiguration
 
@@ -145,23 +267,26 @@ class Typesetter:
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_start)
         for _ in range(self.workers):
             self.pool.submit(_warm)
 
     def run(
         self,
-        jobs: list[tuple[Path, Path, str]],
+        jobs: list[tuple[Path, Path, str, Attached]],
         families: set[str],
         font_css: str,
         font_dir: Path,
     ) -> list[int]:
-        """Typeset each (HTML, PDF, label) job; return the page counts in order."""
+        """Typeset each (HTML, PDF, label, data) job; return the page counts in order."""
         args = (families, font_css, font_dir)
         if self.pool is None:
-            return [html_to_pdf(h, p, *args, label) for h, p, label in jobs]
+            return [html_to_pdf(h, p, *args, label, data) for h, p, label, data in jobs]
         with self._guard():
-            futures = [self.pool.submit(html_to_pdf, h, p, *args, label) for h, p, label in jobs]
+            futures = [
+                self.pool.submit(html_to_pdf, h, p, *args, label, data)
+                for h, p, label, data in jobs
+            ]
             return [f.result() for f in futures]
 
     def map(self, fn: Any, *iterables: list[Any]) -> list[Any]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pdfpages import check_contents, notes_in_order
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -155,6 +156,13 @@ def test_golden_text(out: Path, lang: str) -> None:
     expected = (GOLDEN / f"{lang}.txt").read_text(encoding="utf-8")
     actual = golden_text(_html(out, lang))
     assert actual == expected, "the brief's text changed; if intended, run `make golden`"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_note_printed_in_order_and_contents_right(out: Path, lang: str) -> None:
+    report = out / lang / f"{NAME}.pdf"
+    assert notes_in_order(report) > 50
+    check_contents(report)
 
 
 def _luminance(colour: str) -> float:

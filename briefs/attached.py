@@ -1,0 +1,57 @@
+"""Turn the facts a rendered page cites into the JSON data its PDF carries as an attachment."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from briefs.project import Project
+from briefs.write import Attached
+
+_CITED = re.compile(r'data-fact="([^"]+)"')
+
+
+def cited_facts(html: str) -> list[str]:
+    """The ids of the facts a page cites (figures and claims), in order of first citation."""
+    seen: dict[str, None] = {}
+    for match in _CITED.finditer(html):
+        for fact_id in match.group(1).split():
+            seen.setdefault(fact_id, None)
+    return list(seen)
+
+
+def facts_data(project: Project, html: str, lang: str) -> Attached:
+    """The brief's data for one page: every fact it cites with value, unit, period, kind,
+    source and quote, and the sources themselves, as UTF-8 JSON with a stable layout."""
+    brief = project.brief
+    ids = [i for i in cited_facts(html) if i in project.facts]
+    used = {project.facts[i].source for i in ids}
+    payload = {
+        "brief": {
+            "id": brief.id,
+            "title": brief.title.get(lang),
+            "language": lang,
+            "edition": brief.as_of,
+        },
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title.model_dump(),
+                "author": s.author.model_dump() if s.author else None,
+                "publisher": s.publisher.model_dump(),
+                "date": s.date,
+            }
+            for s in brief.sources
+            if s.id in used
+        ],
+        "facts": [
+            project.facts[i].model_dump(mode="json", by_alias=True, exclude_none=True) for i in ids
+        ],
+    }
+    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return Attached(
+        name=f"{brief.id}-facts.json",
+        content=text.encode("utf-8"),
+        description="The facts this brief cites: values, units, periods, kinds, sources, quotes",
+        created=brief.as_of,
+    )

@@ -1,0 +1,40 @@
+"""One error boundary: user errors print their message and code; bugs print "internal error"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import briefs.build
+from briefs.cli import app
+from briefs.errors import EXIT_INTERNAL, EXIT_USAGE
+
+
+def _broken(*_: object) -> None:
+    raise ZeroDivisionError("division by zero")
+
+
+def test_a_bug_is_an_internal_error_without_traceback(
+    example: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(briefs.build, "check_project_files", _broken)
+    result = runner.invoke(app, ["check", "--project", str(example)])
+    assert result.exit_code == EXIT_INTERNAL
+    assert "internal error: ZeroDivisionError: division by zero" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback_of_a_bug(
+    example: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(briefs.build, "check_project_files", _broken)
+    result = runner.invoke(app, ["--debug", "check", "--project", str(example)])
+    assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_a_user_error_keeps_its_exit_code(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", "--project", str(tmp_path)])
+    assert result.exit_code == EXIT_USAGE
+    assert "is not a brief project" in result.output and "internal error" not in result.output
