@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: brief test lint bench golden screenshots reference
+.PHONY: brief test lint bench golden screenshots reference a11y
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ golden: $(STAMP)
 
 reference: $(STAMP)
 	$(VENV)/bin/python -m briefs.docs README.md
+
+# Needs node, Chromium and A11Y_TOOLS (README, Development); not part of `make test`'s installs.
+a11y: brief
+	node tools/a11y.mjs build
 
 screenshots: brief
 	mkdir -p docs

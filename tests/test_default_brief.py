@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,41 @@ def test_every_note_printed_in_order_and_contents_right(out: Path, lang: str) ->
     report = out / lang / f"{NAME}.pdf"
     assert notes_in_order(report) > 50
     check_contents(report)
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance of #rrggbb (WCAG 2.x)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_text_colours_contrast_with_their_backgrounds(out: Path) -> None:
+    # Without Chromium this is what stands for axe's colour-contrast rule: every text colour of the
+    # stylesheet against white and the boxes' tint, at least 4.5:1 (WCAG 1.4.3, normal text).
+    css = (out / "zh" / "style.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\s*;", css))
+    for text in ("ink", "muted", "accent", "accent-2"):
+        for background in ("#ffffff", colours["tint"]):
+            lighter, darker = sorted((_luminance(colours[text]), _luminance(background)))
+            ratio = (darker + 0.05) / (lighter + 0.05)
+            assert ratio >= 4.5, f"--{text} on {background}: {ratio:.2f}:1"
+
+
+def test_pages_have_landmarks_and_alt_text(out: Path) -> None:
+    for lang in ("zh", "en"):
+        for page in (f"{NAME}.html", f"{NAME}-memo.html"):
+            html = (out / lang / page).read_text(encoding="utf-8")
+            assert len(re.findall(r"<main[ >]", html)) == 1, f"{lang}/{page}: one <main>"
+            for img in re.findall(r"<img [^>]*>", html):
+                assert re.search(r'alt="[^"]+"', img), f"{lang}/{page}: {img}"
+    report = _html(out, "en")
+    findings = re.search(r'<section class="key-findings"[^>]*>', report)
+    assert findings is not None and "aria-label=" in findings.group(0), "findings are a region"
+
+
+def test_html_passes_the_accessibility_check(
+    a11y: Callable[[Path], subprocess.CompletedProcess[str]], out: Path
+) -> None:
+    result = a11y(out)
+    assert result.returncode == 0, result.stdout + result.stderr
