@@ -145,7 +145,7 @@ def _chart_context(
     files: dict[str, bytes] = {}
     printed: dict[str, bytes] = {}
     sources = {s.id: s for s in project.brief.sources}
-    for number, chart in enumerate(project.charts.values(), start=1):
+    for chart in project.charts.values():
         svg, print_svg = charting.render_chart(
             chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
@@ -156,7 +156,6 @@ def _chart_context(
         printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
         contexts[chart.id] = {
             "id": chart.id,
-            "number": number,
             "file": f"{chart.id}.svg",
             "title": chart.title.get(lang),
             "alt": charting.describe(chart, project.facts, lang, project.domain),

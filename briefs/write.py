@@ -312,8 +312,15 @@ class Typesetter:
             ) from None
 
     def close(self) -> None:
+        """Stop the workers at once (one may still be loading WeasyPrint) and wait for the pool's
+        own thread to finish: Python 3.11's exit handler races with that thread for the pool's
+        wake-up pipe and can print a "Bad file descriptor" traceback if it is still running."""
         if self.pool is not None:
+            processes = list((self.pool._processes or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            self.pool.shutdown(wait=True)
             self.pool = None
 
 

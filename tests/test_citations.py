@@ -127,10 +127,14 @@ def test_every_cited_fact_has_its_source_footnoted(built_example: Path) -> None:
         prose = html[html.index('id="sec-findings"') : html.index('id="sec-timeline"')]
         paragraphs = re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", prose, re.S)
         cited = [p for p in paragraphs if "data-fact=" in p]
-        assert len(cited) == 5
+        assert len(cited) == 6
         for paragraph in cited:
             assert re.findall(r'<a class="cite" data-source="([^"]+)"', paragraph) == [
                 "example-bulletin"
             ], paragraph
         claims = re.findall(r'<span class="claim" data-fact="([^"]+)">', html)
-        assert claims == ["talent-main-constraint", "data-centre-cluster-2027"]
+        assert claims == [
+            "data-exchange-opening-2024",
+            "talent-main-constraint",
+            "data-centre-cluster-2027",
+        ]

@@ -94,14 +94,12 @@ PROSE = {
     "zh": '<p>{{ Y["de-solar-added-2024"] }}德国新增光伏装机{{ F["de-solar-added-2024"] }}，'
     '{{ Y["de-storage-2024"] }}电网级储能达到{{ F["de-storage-2024"] }}；韩国企业承诺向海上风电'
     '投资{{ F["kr-offshore-wind-commitment"] }}；{{ Y["br-wind-output-2024"] }}巴西风电发电量为'
-    '{{ F["br-wind-output-2024"] }}。</p>\n'
-    + FIGURES,
+    '{{ F["br-wind-output-2024"] }}。</p>\n' + FIGURES,
     "en": '<p>In {{ Y["de-solar-added-2024"] }} Germany added {{ F["de-solar-added-2024"] }} of '
     'solar capacity, and its grid-scale storage reached {{ F["de-storage-2024"] }} in '
     '{{ Y["de-storage-2024"] }}; Korean utilities committed {{ F["kr-offshore-wind-commitment"] }} '
     'to offshore wind; and Brazil\'s wind fleet generated {{ F["br-wind-output-2024"] }} in '
-    '{{ Y["br-wind-output-2024"] }}.</p>\n'
-    + FIGURES,
+    '{{ Y["br-wind-output-2024"] }}.</p>\n' + FIGURES,
 }
 
 DOMAIN = """
@@ -194,9 +192,7 @@ def test_a_project_without_a_country_table_says_nothing_of_another_region(
         assert "东盟" not in text
 
 
-def test_the_project_chooses_the_country_table_and_names(
-    tmp_path: Path, runner: CliRunner
-) -> None:
+def test_the_project_chooses_the_country_table_and_names(tmp_path: Path, runner: CliRunner) -> None:
     extra = (
         "country_table: {group: TRIO}\n"
         "country_names:\n  KR: {zh: 大韩民国, en: Republic of Korea}\n"
