@@ -133,6 +133,7 @@ def _run_build(
         _report(exc)
         return False
     from briefs.changes import describe
+    from briefs.formatting import count
 
     if quiet:
         return True
@@ -144,7 +145,7 @@ def _run_build(
         typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
         detail = f"; {output.detail}" if output.detail else ""
-        pages = f" ({output.pages} pages{detail})" if output.pages else ""
+        pages = f" ({count(output.pages, 'page')}{detail})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
     summary = result.report.summary() if result.report else ""

@@ -211,12 +211,14 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
                 f.id,
             )
         )
+        # "One more item" is no use to a reader: show it instead.
+        listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
         countries.append(
             {
                 "code": code,
                 "name": model.COUNTRIES[code][0 if lang == "zh" else 1],
-                "facts": [short(f.id) for f in related[:COUNTRY_ITEMS]],
-                "more": max(0, len(related) - COUNTRY_ITEMS),
+                "facts": [short(f.id) for f in listed],
+                "more": len(related) - len(listed),
             }
         )
 
@@ -242,6 +244,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "keywords": getattr(brief.keywords, lang),
             "as_of": fmt.date(as_of, lang),
             "as_of_iso": as_of,
+            "cutoff": fmt.date(brief.cutoff, lang),
+            "cutoff_iso": brief.cutoff,
             "source_count": len(sources),
         },
         "F": figures,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
@@ -163,3 +164,30 @@ def multiple(value: float, lang: str, digits: int = 1) -> str:
         round(value, digits), format=f"#,##0.{'0' * digits}", locale=LOCALES[lang]
     )
     return f"{text}倍" if lang == "zh" else f"{text} times"
+
+
+# ICU-style plural argument: {n, plural, =0 {none} one {# item} other {# items}}
+_PLURAL = re.compile(r"\{(\w+), *plural, *((?:=?\w+ *\{[^{}]*\} *)+)\}")
+_BRANCH = re.compile(r"(=?\w+) *\{([^{}]*)\}")
+
+
+def message(pattern: str, lang: str, **values: int | str) -> str:
+    """Fill an interface string: {name} by its value, and an ICU-style plural argument
+    ({n, plural, one {# page} other {# pages}}) by the language's CLDR plural rules (Babel)."""
+    rule = Locale.parse(LOCALES[lang]).plural_form
+
+    def choose(match: re.Match[str]) -> str:
+        n = int(values[match[1]])
+        branches: dict[str, str] = dict(_BRANCH.findall(match[2]))
+        text = branches.get(f"={n}") or branches.get(str(rule(n))) or branches["other"]
+        return text.replace("#", str(n))
+
+    text = _PLURAL.sub(choose, pattern)
+    for name, value in values.items():
+        text = text.replace(f"{{{name}}}", str(value))
+    return text
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """An English count for messages: 1 page, 2 pages."""
+    return message(f"{{n, plural, one {{# {noun}}} other {{# {plural or noun + 's'}}}}}", "en", n=n)

@@ -89,6 +89,21 @@ class Brief(Strict):
     memo_chart: str | None = Field(
         None, description="Id of the chart the one-page memo shows (default: the first chart)."
     )
+    information_cutoff: YearLike | None = Field(
+        None,
+        description="Where the brief's information ends (YYYY, YYYY-MM or YYYY-MM-DD), shown "
+        "apart from the edition date (default: the date of the newest source).",
+    )
+
+    @field_validator("information_cutoff")
+    @classmethod
+    def _cutoff_date(cls, value: str | None) -> str | None:
+        return None if value is None else check_date(value)
+
+    @property
+    def cutoff(self) -> str:
+        """The information cut-off: as given, else the newest source's date."""
+        return self.information_cutoff or max(s.date for s in self.sources)
 
     @field_validator("as_of")
     @classmethod

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from briefs.errors import InputError, Problem, RenderError
+from briefs.formatting import message
 from briefs.loader import load_yaml
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], N["source-id"].
@@ -28,7 +29,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(cache))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=bytecode,
         autoescape=True,
@@ -37,6 +38,9 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
+    env.filters["message"] = message
+    return env
 
 
 def _read_strings(path: Path) -> dict[str, str]:
