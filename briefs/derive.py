@@ -92,6 +92,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
     ref_number = {s.id: i + 1 for i, s in enumerate(sources)}
 
     figures: dict[str, Markup] = {}
+    spelled: dict[str, Markup] = {}  # prose spells small counts out; tables keep digits
     periods: dict[str, str] = {}
     dates: dict[str, str] = {}
     texts: dict[str, Markup] = {}
@@ -106,6 +107,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
                 shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
             value = int(fact.value) if float(fact.value).is_integer() else fact.value
             figures[fact.id] = _data(value, [fact.id], title, shown, css)
+            words = fmt.in_words(fact.value, fact.unit, fact.approx, lang)
+            if words is not None and fact.derived is None:
+                spelled[fact.id] = _data(value, [fact.id], title, words, css)
         elif fact.date is not None:
             figures[fact.id] = _data(fact.date, [fact.id], title, fmt.date(fact.date, lang), css)
         if fact.date:
@@ -248,7 +252,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "cutoff_iso": brief.cutoff,
             "source_count": len(sources),
         },
-        "F": figures,
+        "F": figures | spelled,
         "Y": periods,
         "D": dates,
         "T": texts,

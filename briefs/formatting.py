@@ -9,6 +9,7 @@ from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal
+from num2words import num2words
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 
@@ -113,6 +114,17 @@ def figure(value: float, unit: str, approx: str, lang: str) -> str:
         if lang == "en" and unit == "multiple" and value == 1:
             body = "1 time"
     return _APPROX[lang][approx] + body
+
+
+def in_words(value: float, unit: str, approx: str, lang: str) -> str | None:
+    """English prose spells out a small whole count (one to ten): "eight countries", "five
+    years". None where the figure keeps its digits (Chinese, other units, tables)."""
+    if lang != "en" or unit not in ("count", "years") or value not in range(1, 11):
+        return None
+    words = str(num2words(int(value), lang="en"))
+    if unit == "years":
+        words += " year" if value == 1 else " years"
+    return _APPROX[lang][approx] + words
 
 
 def _parse(stamp: str) -> tuple[dt.date, str]:

@@ -95,3 +95,22 @@ def test_message_fills_plain_names_and_english_counts() -> None:
         "Information to 11 March 2026"
     )
     assert [fmt.count(n, "page") for n in (1, 2)] == ["1 page", "2 pages"]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "approx", "lang", "expected"),
+    [
+        (8, "count", "exact", "en", "eight"),
+        (10, "count", "over", "en", "more than ten"),
+        (5, "years", "exact", "en", "five years"),
+        (1, "years", "exact", "en", "one year"),
+        (11, "count", "exact", "en", None),
+        (2.5, "count", "exact", "en", None),
+        (8, "percent", "exact", "en", None),
+        (8, "count", "exact", "zh", None),
+    ],
+)
+def test_small_counts_are_spelled_out_in_english_prose(
+    value: float, unit: str, approx: str, lang: str, expected: str | None
+) -> None:
+    assert fmt.in_words(value, unit, approx, lang) == expected
