@@ -304,16 +304,13 @@ def diff(
 @app.command()
 def check(project: ProjectOpt = Path(".")) -> None:
     """Validate the project without rendering and print a one-line summary."""
-    from briefs.build import check_project_files, sources_of
-    from briefs.render import footnote_gaps
+    from briefs.build import check_project_files
 
     try:
-        loaded, report, refs = check_project_files(project.resolve())
+        _, report, refs = check_project_files(project.resolve())
     except BriefError as exc:
         _fail(exc)
         return
-    for gap in footnote_gaps(loaded.paths.templates, sources_of(loaded)):
-        typer.echo(f"note: {gap}")
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from briefs import formatting as fmt
 from briefs import model
+from briefs.citations import CONTEXT_KEY, Citations, claim
 from briefs.errors import RenderError
 from briefs.project import Project
 from briefs.validate import Report, compute, is_due
@@ -131,14 +132,25 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         figures[comp.id] = _data(round(value, 6), comp.from_, title, shown, "fact computed")
         labels[comp.id] = comp.label.get(lang)
 
-    notes = {
-        src.id: Markup(
-            f'<span class="footnote" data-source="{src.id}">{escape(short_cite(src, lang))}'
-            f"{escape(strings['see_ref'].replace('{n}', str(ref_number[src.id])))}</span>"
-            f'<a class="cite" href="#ref-{src.id}">[{ref_number[src.id]}]</a>'
+    def note(src: model.Source) -> str:
+        return (
+            f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">'
+            f"[{ref_number[src.id]}]</a>"
         )
-        for src in sources
-    }
+
+    citations = Citations(
+        sources={fact.id: (fact.source,) for fact in facts.values()},
+        footnote={
+            src.id: Markup(
+                f'<span class="footnote" data-source="{src.id}">'
+                f"{escape(short_cite(src, lang))}"
+                f"{escape(strings['see_ref'].replace('{n}', str(ref_number[src.id])))}</span>"
+                f"{note(src)}"
+            )
+            for src in sources
+        },
+        inline={src.id: Markup(note(src)) for src in sources},
+    )
 
     def short(fact_id: str) -> dict[str, Any]:
         fact = facts[fact_id]
@@ -257,7 +269,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         "D": dates,
         "T": texts,
         "L": labels,
-        "N": notes,
+        "claim": claim,
+        CONTEXT_KEY: citations,
         "timeline": timeline,
         "countries": countries,
         "conflicts": conflicts,

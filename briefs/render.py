@@ -9,13 +9,17 @@ from typing import Any
 
 import jinja2
 
+from briefs.citations import ProseCitations
 from briefs.errors import InputError, Problem, RenderError
 from briefs.formatting import message
 from briefs.loader import load_yaml
 
-# Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], N["source-id"].
+# Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
 _REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
-_NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
+_CLAIM = re.compile(r"""\bclaim\(([^)]*)\)""")
+_QUOTED = re.compile(r"""["']([^"']+)["']""")
+# Footnotes typed by hand, as templates once did: they are generated now.
+_TYPED_NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
 
 @functools.lru_cache(maxsize=8)
@@ -37,6 +41,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=[ProseCitations],
     )
     # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
     env.filters["message"] = message
@@ -72,60 +77,54 @@ def template_files(templates: Path) -> list[Path]:
 
 
 def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
-    """Fail if a template refers to a fact or source that does not exist; return the count."""
+    """Fail if a template refers to a fact that does not exist or types a footnote.
+
+    Returns the number of fact references (figures and claims).
+    """
     problems: list[Problem] = []
     count = 0
     for path in template_files(templates):
         if path.suffix not in (".j2", ".html"):
             continue
         text = path.read_text(encoding="utf-8")
+
+        def line(at: int, text: str = text) -> int:
+            return text.count("\n", 0, at) + 1
+
         for match in _REFERENCE.finditer(text):
             count += 1
             if match[2] not in known:
-                line = text.count("\n", 0, match.start()) + 1
                 problems.append(
-                    Problem(f"template refers to unknown fact '{match[2]}'", path, line, None)
+                    Problem(
+                        f"template refers to unknown fact '{match[2]}'", path, line(match.start())
+                    )
                 )
-        for match in _NOTE.finditer(text):
-            if match[1] not in sources:
-                line = text.count("\n", 0, match.start()) + 1
-                problems.append(
-                    Problem(f"template cites unknown source '{match[1]}'", path, line, None)
+        for match in _CLAIM.finditer(text):
+            for fact_id in _QUOTED.findall(match[1]):
+                count += 1
+                if fact_id in sources:
+                    message = (
+                        f"claim cites the source '{fact_id}': cite a fact of that source, with "
+                        "the quote that states the claim"
+                    )
+                elif fact_id not in known:
+                    message = f"claim cites unknown fact '{fact_id}'"
+                else:
+                    continue
+                problems.append(Problem(message, path, line(match.start())))
+        for match in _TYPED_NOTE.finditer(text):
+            problems.append(
+                Problem(
+                    f'N["{match[1]}"]: footnotes are generated from the facts a paragraph cites; '
+                    "remove it, and cite what the sentence reports as a fact: "
+                    '{% call claim("fact-id") %}…{% endcall %}',
+                    path,
+                    line(match.start()),
                 )
+            )
     if problems:
         raise InputError(problems)
     return count
-
-
-_BLOCK = re.compile(r"<(p|li)\b[^>]*>(.*?)</\1>", re.S)
-NO_FOOTNOTES = "{# brief: no-footnotes #}"
-
-
-def footnote_gaps(templates: Path, sources_of: dict[str, set[str]]) -> list[Problem]:
-    """Paragraphs that use a source's facts without a footnote to that source."""
-    gaps: list[Problem] = []
-    for path in template_files(templates):
-        if path.suffix != ".j2" or "prose" not in path.parts:
-            continue
-        text = path.read_text(encoding="utf-8")
-        if NO_FOOTNOTES in text:
-            continue
-        for block in _BLOCK.finditer(text):
-            body = block.group(2)
-            needed = set().union(*(sources_of.get(m[2], set()) for m in _REFERENCE.finditer(body)))
-            cited = {m[1] for m in _NOTE.finditer(body)}
-            missing = sorted(needed - cited)
-            if missing:
-                line = text.count("\n", 0, block.start()) + 1
-                gaps.append(
-                    Problem(
-                        f"paragraph uses facts from {', '.join(missing)} without a footnote "
-                        f'to it: add {{{{ N["{missing[0]}"] }}}}',
-                        path,
-                        line,
-                    )
-                )
-    return gaps
 
 
 def render_html(

@@ -121,7 +121,7 @@ def test_html_figures_are_machine_readable(built_example: Path) -> None:
 def test_check_prints_a_summary(example: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", "--project", str(example)])
     assert result.exit_code == 0, result.output
-    assert "7 facts from 1 source, 1 chart, 7 quotes verified" in result.output
+    assert "8 facts from 1 source, 1 chart, 8 quotes verified" in result.output
 
 
 def test_single_language_and_out_folder(example: Path, tmp_path: Path, runner: CliRunner) -> None:
