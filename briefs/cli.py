@@ -167,6 +167,7 @@ def _run_build(
         _report(exc)
         return False
     from briefs.changes import describe
+    from briefs.formatting import count
 
     if quiet:
         return True
@@ -177,7 +178,7 @@ def _run_build(
     for change in result.changes:
         typer.echo(f"  {describe(change, 'en')}")
     for output in result.outputs:
-        pages = f" ({output.pages} pages)" if output.pages else ""
+        pages = f" ({count(output.pages, 'page')})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
     summary = result.report.summary() if result.report else ""

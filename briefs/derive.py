@@ -141,12 +141,14 @@ def _country_rows(
                 f.id,
             )
         )
+        # "One more item" is no use to a reader: show it instead.
+        listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
         rows.append(
             {
                 "code": code,
                 "name": domain.name(code, lang),
-                "facts": [short(f.id) for f in related[:COUNTRY_ITEMS]],
-                "more": max(0, len(related) - COUNTRY_ITEMS),
+                "facts": [short(f.id) for f in listed],
+                "more": len(related) - len(listed),
             }
         )
     return rows
@@ -162,6 +164,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
     ref_number = {s.id: i + 1 for i, s in enumerate(sources)}
 
     figures: dict[str, Markup] = {}
+    spelled: dict[str, Markup] = {}  # prose spells small counts out; tables keep digits
     periods: dict[str, str] = {}
     dates: dict[str, str] = {}
     texts: dict[str, Markup] = {}
@@ -176,6 +179,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
                 shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
             value = int(fact.value) if float(fact.value).is_integer() else fact.value
             figures[fact.id] = _data(value, [fact.id], title, shown, css)
+            words = fmt.in_words(fact.value, fact.unit, fact.approx, lang)
+            if words is not None and fact.derived is None:
+                spelled[fact.id] = _data(value, [fact.id], title, words, css)
         elif fact.date is not None:
             figures[fact.id] = _data(fact.date, [fact.id], title, fmt.date(fact.date, lang), css)
         if fact.date:
@@ -303,9 +309,11 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "keywords": getattr(brief.keywords, lang),
             "as_of": fmt.date(as_of, lang),
             "as_of_iso": as_of,
+            "cutoff": fmt.date(brief.cutoff, lang),
+            "cutoff_iso": brief.cutoff,
             "source_count": len(sources),
         },
-        "F": figures,
+        "F": figures | spelled,
         "Y": periods,
         "D": dates,
         "T": texts,

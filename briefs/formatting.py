@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
+from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton, get_month_names
 from babel.numbers import (
@@ -17,6 +18,7 @@ from babel.numbers import (
     get_currency_unit_pattern,
 )
 from babel.units import UnknownUnitError, format_unit, get_unit_name
+from num2words import num2words
 
 from briefs import model, units
 
@@ -254,6 +256,17 @@ def axis_label(
     return (f"{word}{name}" if lang == "zh" else f"{word} {name}".strip()), divisor
 
 
+def in_words(value: float, unit: str, approx: str, lang: str) -> str | None:
+    """English prose spells out a small whole count (one to ten): "eight countries", "five
+    years". None where the figure keeps its digits (Chinese, other units, tables)."""
+    if lang != "en" or unit not in ("count", "years") or value not in range(1, 11):
+        return None
+    words = str(num2words(int(value), lang="en"))
+    if unit == "years":
+        words += " year" if value == 1 else " years"
+    return _APPROX[lang][approx] + words
+
+
 def _parse(stamp: str) -> tuple[dt.date, str]:
     parts = stamp.split("-")
     year = int(parts[0])
@@ -327,3 +340,30 @@ def multiple(value: float, lang: str, digits: int = 1) -> str:
         round(value, digits), format=f"#,##0.{'0' * digits}", locale=LOCALES[lang]
     )
     return f"{text}倍" if lang == "zh" else f"{text} times"
+
+
+# ICU-style plural argument: {n, plural, =0 {none} one {# item} other {# items}}
+_PLURAL = re.compile(r"\{(\w+), *plural, *((?:=?\w+ *\{[^{}]*\} *)+)\}")
+_BRANCH = re.compile(r"(=?\w+) *\{([^{}]*)\}")
+
+
+def message(pattern: str, lang: str, **values: int | str) -> str:
+    """Fill an interface string: {name} by its value, and an ICU-style plural argument
+    ({n, plural, one {# page} other {# pages}}) by the language's CLDR plural rules (Babel)."""
+    rule = Locale.parse(LOCALES[lang]).plural_form
+
+    def choose(match: re.Match[str]) -> str:
+        n = int(values[match[1]])
+        branches: dict[str, str] = dict(_BRANCH.findall(match[2]))
+        text = branches.get(f"={n}") or branches.get(str(rule(n))) or branches["other"]
+        return text.replace("#", str(n))
+
+    text = _PLURAL.sub(choose, pattern)
+    for name, value in values.items():
+        text = text.replace(f"{{{name}}}", str(value))
+    return text
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """An English count for messages: 1 page, 2 pages."""
+    return message(f"{{n, plural, one {{# {noun}}} other {{# {plural or noun + 's'}}}}}", "en", n=n)

@@ -316,6 +316,21 @@ class Brief(Strict):
         description="Per language, the unit a physical quantity is shown in, e.g. "
         "zh: {GW: kW} (Chinese writes 1250万千瓦 for 12.5 GW).",
     )
+    information_cutoff: YearLike | None = Field(
+        None,
+        description="Where the brief's information ends (YYYY, YYYY-MM or YYYY-MM-DD), shown "
+        "apart from the edition date (default: the date of the newest source).",
+    )
+
+    @field_validator("information_cutoff")
+    @classmethod
+    def _cutoff_date(cls, value: str | None) -> str | None:
+        return None if value is None else check_date(value)
+
+    @property
+    def cutoff(self) -> str:
+        """The information cut-off: as given, else the newest source's date."""
+        return self.information_cutoff or max(s.date for s in self.sources)
 
     @field_validator("as_of")
     @classmethod

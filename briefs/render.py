@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from briefs.citations import ProseCitations
 from briefs.errors import InputError, Problem, RenderError
+from briefs.formatting import message
 from briefs.loader import load_yaml
 
 # The default theme: page templates, stylesheets and interface strings. A project's templates/
@@ -39,7 +40,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(cache))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(THEME))]
         ),
@@ -51,6 +52,9 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         keep_trailing_newline=True,
         extensions=[ProseCitations],
     )
+    # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
+    env.filters["message"] = message
+    return env
 
 
 def _read_strings(path: Path) -> dict[str, str]:

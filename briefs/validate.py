@@ -9,6 +9,7 @@ from typing import Protocol
 
 from briefs import model
 from briefs.errors import InputError, Problem
+from briefs.formatting import count, message
 from briefs.loader import Loc
 from briefs.project import Project
 from briefs.quotes import numbers, states
@@ -49,11 +50,17 @@ class Report:
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
         return (
-            f"{self.facts} facts from {self.sources} sources, {self.charts} charts, "
-            f"{self.quotes} quotes verified, {self.values} values stated by their quotes; "
-            f"{len(self.rechecks)} derived figures recomputed "
-            f"({disagree} disagree); {len(self.conflicts)} conflicts; "
-            f"{len(self.due)} forecasts or targets past their year"
+            f"{count(self.facts, 'fact')} from {count(self.sources, 'source')}, "
+            f"{count(self.charts, 'chart')}, {count(self.quotes, 'quote')} verified, "
+            f"{count(self.values, 'value')} stated by their quotes; "
+            f"{count(len(self.rechecks), 'derived figure')} recomputed ({disagree} disagree); "
+            f"{count(len(self.conflicts), 'conflict')}; "
+            + message(
+                "{n, plural, one {# forecast or target past its year}"
+                " other {# forecasts or targets past their year}}",
+                "en",
+                n=len(self.due),
+            )
         )
 
 

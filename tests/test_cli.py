@@ -121,7 +121,7 @@ def test_html_figures_are_machine_readable(built_example: Path) -> None:
 def test_check_prints_a_summary(example: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["check", "--project", str(example)])
     assert result.exit_code == 0, result.output
-    assert "8 facts from 1 sources, 1 charts, 8 quotes verified" in result.output
+    assert "8 facts from 1 source, 1 chart, 8 quotes verified" in result.output
 
 
 def test_single_language_and_out_folder(example: Path, tmp_path: Path, runner: CliRunner) -> None:
@@ -151,3 +151,21 @@ def test_new_refuses_a_non_empty_folder(example: Path, runner: CliRunner) -> Non
     result = runner.invoke(app, ["new", str(example)])
     assert result.exit_code == 4
     assert "is not empty" in result.output
+
+
+def test_information_cutoff_is_the_newest_source_unless_given(
+    example: Path, runner: CliRunner
+) -> None:
+    build = ["build", "--project", str(example), "--lang", "en", "--variant", "memo"]
+    result = runner.invoke(app, build)
+    assert result.exit_code == 0, result.output
+    assert "(1 page)" in result.output
+    memo = example / "build" / "en" / "example-brief-memo.html"
+    # The example's one source is dated 2025-03; its edition date is 2025-06-30.
+    assert "Information to March 2025" in memo.read_text(encoding="utf-8")
+    brief_yaml = example / "facts" / "brief.yaml"
+    with brief_yaml.open("a", encoding="utf-8") as out:
+        out.write('information_cutoff: "2025-04-02"\n')
+    result = runner.invoke(app, build)
+    assert result.exit_code == 0, result.output
+    assert "Information to 2 April 2025" in memo.read_text(encoding="utf-8")

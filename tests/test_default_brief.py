@@ -167,9 +167,19 @@ def test_every_call_has_a_cited_fact_and_every_cited_source_a_call(out: Path) ->
         assert blocks > 50
         # The four statements by Wang and Jia once footnoted to Shao and Zhai by hand.
         for phrase in (
-            ["稳居全球第二", "丧失话语权乃至参与权", "参与资格", "保护主义的理由"]
+            [
+                "稳居全球第二",
+                "丧失规则制定的话语权乃至参与权",
+                "失去规则制定的话语权",
+                "保护主义的理由",
+            ]
             if lang == "zh"
-            else ["second largest in the world", "place in it", "even its seat", "protectionism"]
+            else [
+                "second largest in the world",
+                "place at the table",
+                "even its seat",
+                "protectionism",
+            ]
         ):
             after = html[html.index(phrase) :]
             call = after.index('<span class="fn">')

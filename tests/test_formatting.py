@@ -145,3 +145,48 @@ def test_chinese_chart_labels_wrap_evenly_and_at_punctuation() -> None:
     assert len(lines) == 2 and abs(len(lines[0]) - len(lines[1])) <= 1
     assert _wrap("印度尼西亚", "zh", 4) == "印度尼\n西亚"
     assert _wrap("柬埔寨", "zh", 4) == "柬埔寨"
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "expected"),
+    [
+        ("en", 0, "No more items."),
+        ("en", 1, "One more item."),
+        ("en", 2, "2 more items."),
+        ("en", 21, "21 more items."),
+        ("zh", 1, "另有1项。"),
+        ("zh", 2, "另有2项。"),
+    ],
+)
+def test_interface_strings_pluralise_by_cldr_rules(lang: str, n: int, expected: str) -> None:
+    pattern = {
+        "en": "{n, plural, =0 {No more items.} one {One more item.} other {# more items.}}",
+        "zh": "另有{n}项。",
+    }[lang]
+    assert fmt.message(pattern, lang, n=n) == expected
+
+
+def test_message_fills_plain_names_and_english_counts() -> None:
+    assert fmt.message("Information to {date}", "en", date="11 March 2026") == (
+        "Information to 11 March 2026"
+    )
+    assert [fmt.count(n, "page") for n in (1, 2)] == ["1 page", "2 pages"]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "approx", "lang", "expected"),
+    [
+        (8, "count", "exact", "en", "eight"),
+        (10, "count", "over", "en", "more than ten"),
+        (5, "years", "exact", "en", "five years"),
+        (1, "years", "exact", "en", "one year"),
+        (11, "count", "exact", "en", None),
+        (2.5, "count", "exact", "en", None),
+        (8, "percent", "exact", "en", None),
+        (8, "count", "exact", "zh", None),
+    ],
+)
+def test_small_counts_are_spelled_out_in_english_prose(
+    value: float, unit: str, approx: str, lang: str, expected: str | None
+) -> None:
+    assert fmt.in_words(value, unit, approx, lang) == expected
