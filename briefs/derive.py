@@ -30,7 +30,8 @@ class Strings:
             return self.values[key]
         except KeyError:
             raise RenderError(
-                f"interface string '{key}' is missing from templates/strings/*.yaml"
+                f"interface string '{key}' is in neither the theme's strings nor the project's "
+                "templates/strings/*.yaml"
             ) from None
 
 

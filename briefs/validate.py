@@ -10,8 +10,8 @@ from typing import Protocol
 from briefs import model
 from briefs.errors import InputError, Problem
 from briefs.formatting import count, message
-from briefs.loader import Loc
-from briefs.project import Project
+from briefs.loader import Loc, load_yaml
+from briefs.project import BRIEF_FILE, Project
 from briefs.quotes import numbers, states
 from briefs.sources import SourceText, flatten, read_source
 
@@ -147,6 +147,37 @@ def section_labels(brief: model.Brief) -> dict[str, str]:
     return {name: s.id for s in brief.sections for name in (s.id, *s.also)}
 
 
+def _check_brief(project: Project, sections: dict[str, str]) -> list[Problem]:
+    """What facts/brief.yaml names elsewhere in the project: each section's prose, the memo's
+    chart, the timeline's sections and chart."""
+    path = project.paths.facts / BRIEF_FILE
+    doc = load_yaml(path)
+    problems: list[Problem] = []
+
+    def problem(message: str, loc: Loc) -> None:
+        line, column = doc.where(loc)
+        problems.append(Problem(message, path, line, column))
+
+    for index, section in enumerate(project.brief.sections):
+        for lang in model.LANGS:
+            prose = Path("templates", "prose", lang, f"{section.id}.html.j2")
+            if not (project.paths.root / prose).is_file():
+                problem(f"section '{section.id}' has no prose: write {prose}", ("sections", index))
+    memo = project.brief.memo_chart
+    if memo is not None and memo not in project.charts:
+        problem(f"memo_chart names unknown chart '{memo}'", ("memo_chart",))
+    timeline = project.brief.timeline
+    if timeline is not None:
+        for index, name in enumerate(timeline.exclude_sections):
+            if name not in sections:
+                problem(
+                    f"timeline: unknown section '{name}'", ("timeline", "exclude_sections", index)
+                )
+        if timeline.chart is not None and timeline.chart not in project.charts:
+            problem(f"timeline: unknown chart '{timeline.chart}'", ("timeline", "chart"))
+    return problems
+
+
 def check_project(project: Project) -> Report:
     """Cross-check a project; raise InputError listing every problem, else return a report."""
     problems: list[Problem] = []
@@ -238,19 +269,7 @@ def check_project(project: Project) -> Report:
                     f"{known_sections}",
                     ("sections", index),
                 )
-    timeline = project.brief.timeline
-    if timeline is not None:
-        wrong = [f"unknown section '{n}'" for n in timeline.exclude_sections if n not in sections]
-        if timeline.chart is not None and timeline.chart not in project.charts:
-            wrong.append(f"unknown chart '{timeline.chart}'")
-        problems.extend(
-            Problem(f"timeline: {message}", project.paths.facts / "brief.yaml") for message in wrong
-        )
-    memo = project.brief.memo_chart
-    if memo is not None and memo not in project.charts:
-        problems.append(
-            Problem(f"memo_chart names unknown chart '{memo}'", project.paths.facts / "brief.yaml")
-        )
+    problems.extend(_check_brief(project, sections))
 
     if problems:
         raise InputError(problems)

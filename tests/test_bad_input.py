@@ -35,6 +35,17 @@ def _replace(rel: str, old: str, new: str) -> Edit:
     return edit
 
 
+def _remove(rel: str, named_in: str, words: str) -> Edit:
+    """An edit that deletes a file and returns the line of `named_in` that names it."""
+
+    def edit(project: Path) -> int:
+        (project / rel).unlink()
+        text = (project / named_in).read_text(encoding="utf-8")
+        return text.count("\n", 0, text.index(words)) + 1
+
+    return edit
+
+
 def _write(rel: str, content: bytes) -> Edit:
     def edit(project: Path) -> int:
         (project / rel).write_bytes(content)
@@ -164,6 +175,22 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
         "charts/charts.yaml",
         1,
         "unknown section 'nowhere'",
+        1,
+    ),
+    (
+        "section without prose",
+        _remove("templates/prose/en/paths.html.j2", "facts/brief.yaml", "  - id: paths"),
+        "facts/brief.yaml",
+        0,
+        "section 'paths' has no prose: write templates/prose/en/paths.html.j2",
+        1,
+    ),
+    (
+        "timeline names an unknown chart",
+        _replace("facts/brief.yaml", "timeline: {}", "timeline: {chart: nowhere}"),
+        "facts/brief.yaml",
+        0,
+        "timeline: unknown chart 'nowhere'",
         1,
     ),
     (
