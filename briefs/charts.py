@@ -78,7 +78,7 @@ def _axis(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: D
         divisor = chart.scale.get(lang)
         return Axis(chart.unit.get(lang), {i: v / divisor for i, v in shown.items()})
     # One unit per chart: the checks refuse a chart that mixes units.
-    unit = next((facts[i].unit for i in ids if facts[i].unit), "count")
+    unit = next((u for i in ids if (u := facts[i].unit)), "count")
     top = max((abs(v) for v in shown.values()), default=0.0)
     label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang))
     return Axis(label, {i: v / divisor for i, v in shown.items()})

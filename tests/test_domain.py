@@ -93,14 +93,12 @@ PROSE = {
     "zh": '<p>{{ Y["de-solar-added-2024"] }}德国新增光伏装机{{ F["de-solar-added-2024"] }}，'
     '{{ Y["de-storage-2024"] }}电网级储能达到{{ F["de-storage-2024"] }}；韩国企业承诺向海上风电'
     '投资{{ F["kr-offshore-wind-commitment"] }}；{{ Y["br-wind-output-2024"] }}巴西风电发电量为'
-    '{{ F["br-wind-output-2024"] }}。{{ N["renewables-review"] }}</p>\n'
-    + FIGURES,
+    '{{ F["br-wind-output-2024"] }}。{{ N["renewables-review"] }}</p>\n' + FIGURES,
     "en": '<p>In {{ Y["de-solar-added-2024"] }} Germany added {{ F["de-solar-added-2024"] }} of '
     'solar capacity, and its grid-scale storage reached {{ F["de-storage-2024"] }} in '
     '{{ Y["de-storage-2024"] }}; Korean utilities committed {{ F["kr-offshore-wind-commitment"] }} '
     'to offshore wind; and Brazil\'s wind fleet generated {{ F["br-wind-output-2024"] }} in '
-    '{{ Y["br-wind-output-2024"] }}.{{ N["renewables-review"] }}</p>\n'
-    + FIGURES,
+    '{{ Y["br-wind-output-2024"] }}.{{ N["renewables-review"] }}</p>\n' + FIGURES,
 }
 
 DOMAIN = """
@@ -193,9 +191,7 @@ def test_a_project_without_a_country_table_says_nothing_of_another_region(
         assert "东盟" not in text
 
 
-def test_the_project_chooses_the_country_table_and_names(
-    tmp_path: Path, runner: CliRunner
-) -> None:
+def test_the_project_chooses_the_country_table_and_names(tmp_path: Path, runner: CliRunner) -> None:
     extra = (
         "country_table: {group: TRIO}\n"
         "country_names:\n  KR: {zh: 大韩民国, en: Republic of Korea}\n"
@@ -208,3 +204,79 @@ def test_the_project_chooses_the_country_table_and_names(
     assert "Solar capacity added in Germany" in table
     assert "韩国海上风电投资承诺: 大韩民国" in pages["zh"]
     assert "Korean offshore wind commitments: Republic of Korea" in pages["en"]
+
+
+# Bad domain data: (name, file, text to find, its replacement, words of the message). The
+# message must name the file and the line of the replacement.
+BAD: list[tuple[str, str, str, str, str]] = [
+    ("unknown currency", "facts/energy.yaml", "unit: EUR", "unit: EUX", "unknown unit 'EUX'"),
+    ("unknown unit symbol", "facts/energy.yaml", "unit: TWh", "unit: TWhh", "unknown unit 'TWhh'"),
+    (
+        "unknown country",
+        "facts/energy.yaml",
+        "countries: [KR]",
+        "countries: [KX]",
+        "unknown country code 'KX'",
+    ),
+    (
+        "undefined group",
+        "facts/energy.yaml",
+        "countries: [BR]",
+        "countries: [MERCOSUR]",
+        "unknown country code 'MERCOSUR'",
+    ),
+    (
+        "unknown matrix column",
+        "charts/charts.yaml",
+        "countries: [TRIO]",
+        "countries: [TRIOS]",
+        "unknown country code 'TRIOS'",
+    ),
+    (
+        "display unit of another kind",
+        "facts/brief.yaml",
+        "zh: {GW: kW, MW: kW, TWh: kWh}",
+        "zh: {GW: t, MW: kW, TWh: kWh}",
+        "GW cannot be shown in t",
+    ),
+    (
+        "bad group member",
+        "facts/brief.yaml",
+        "members: [DE, KR, BR]",
+        "members: [DE, KR, XB]",
+        "member 'XB' is not an ISO 3166-1 alpha-2 code",
+    ),
+    (
+        "months that run backwards",
+        "facts/energy.yaml",
+        '"2024-01..2024-09"',
+        '"2024-09..2024-01"',
+        "ends before it starts",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "rel", "old", "new", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_domain_data_is_located(
+    tmp_path: Path, runner: CliRunner, name: str, rel: str, old: str, new: str, message: str
+) -> None:
+    project = _energy_project(tmp_path / "energy", runner)
+    path = project / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    result = runner.invoke(app, ["check", "--project", str(project)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert message in result.output, result.output
+    assert f"{rel}:{line}:" in result.output, result.output
+
+
+def test_a_country_table_names_a_group_of_the_project(tmp_path: Path, runner: CliRunner) -> None:
+    project = _energy_project(tmp_path / "energy", runner, "country_table: {group: G7}\n")
+    result = runner.invoke(app, ["check", "--project", str(project)])
+    assert result.exit_code == 1
+    assert "'country_table': no group 'G7' under `groups` (defined: TRIO)" in result.output
+    brief = (project / "facts" / "brief.yaml").read_text(encoding="utf-8")
+    assert f"facts/brief.yaml:{brief.count(chr(10))}:" in result.output

@@ -48,7 +48,7 @@ def test_joined_report_reads_as_one_document(built_example: Path) -> None:
         if not isinstance(item, list)
     }
     contents = ("背景与动因", "合作进展", "主要挑战", "推进路径与建议", "合作大事记")
-    contents += ("东盟十国合作概览", "数据说明", "参考文献")
+    contents += ("数据说明", "参考文献")  # a new project has no country table
     assert "".join(str(chapters[title]) for title in contents) in texts[0]
     for title in contents:
         assert title in texts[chapters[title] - 1]
