@@ -10,6 +10,9 @@ from typer.testing import CliRunner
 
 from briefs.build import visible_text
 from briefs.cli import app
+from briefs.domain import Domain
+from briefs.model import Group, Text
+from briefs.validate import agrees
 
 SOURCE = """Renewables review (an illustrative text written for the tests of brief)
 
@@ -280,3 +283,20 @@ def test_a_country_table_names_a_group_of_the_project(tmp_path: Path, runner: Cl
     assert "'country_table': no group 'G7' under `groups` (defined: TRIO)" in result.output
     brief = (project / "facts" / "brief.yaml").read_text(encoding="utf-8")
     assert f"facts/brief.yaml:{brief.count(chr(10))}:" in result.output
+
+
+def test_at_least_and_up_to_bound_a_recomputed_figure() -> None:
+    assert agrees(100, 130, "at-least") and not agrees(100, 90, "at-least")
+    assert agrees(100, 70, "up-to") and not agrees(100, 110, "up-to")
+
+
+def test_groups_expand_to_their_members_and_names_fall_back_to_cldr() -> None:
+    nordic = Group(code="NORDIC", name=Text(zh="北欧五国", en="the Nordics"), members=["DK", "FI"])
+    domain = Domain(groups={"NORDIC": nordic}, names={"FI": Text(zh="芬兰共和国", en="Finland")})
+    assert domain.members(["SE", "NORDIC", "DK"]) == ["SE", "DK", "FI"]
+    zh = [domain.name(c, "zh") for c in ("NORDIC", "DK", "FI")]
+    assert zh == ["北欧五国", "丹麦", "芬兰共和国"]
+    en = [domain.name(c, "en") for c in ("DE", "KR", "BR")]
+    assert en == ["Germany", "South Korea", "Brazil"]
+    with pytest.raises(ValueError, match="is an ISO country code"):
+        Group(code="DE", name=Text(zh="德", en="D"), members=["DE"])
