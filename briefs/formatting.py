@@ -54,8 +54,7 @@ _SUFFIX = {
     "en": {"multiple": " times", "points": " percentage points", "score": " points"},
 }
 _ONE = {"multiple": " time", "points": " percentage point", "score": " point"}
-# CLDR units for the unit words that have one; Chinese reads the long form, English the short
-# (GW, km) except for durations, which English spells out.
+# CLDR units for the unit words that have one: 15%, 15分钟 / 15 minutes, 5年 / 5 years.
 _CLDR_WORDS = {
     "percent": "concentr-percent",
     "minutes": "duration-minute",

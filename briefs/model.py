@@ -55,17 +55,19 @@ def check_places(codes: list[str], info: ValidationInfo) -> list[str]:
     """Every code is an ISO country code or one of the project's groups (validation context)."""
     context = info.context or {}
     groups: frozenset[str] = context.get("groups", frozenset())
-    for code in codes:
-        if context.get("any_group") and re.match(_GROUP, code):
-            continue
-        if code not in iso_countries() and code not in groups:
-            known = (
-                f" or a group defined in brief.yaml ({', '.join(sorted(groups))})" if groups else ""
-            )
-            raise ValueError(
-                f"unknown country code {code!r}; use an ISO 3166-1 alpha-2 code "
-                f"(DE, KR, BR, …){known}, or define the group under `groups` in facts/brief.yaml"
-            )
+    unknown = [
+        code
+        for code in codes
+        if code not in iso_countries()
+        and code not in groups
+        and not (context.get("any_group") and re.match(_GROUP, code))
+    ]
+    if unknown:
+        known = f" or a group defined in brief.yaml ({', '.join(sorted(groups))})" if groups else ""
+        raise ValueError(
+            f"unknown country code {', '.join(map(repr, unknown))}; use an ISO 3166-1 alpha-2 "
+            f"code (DE, KR, BR, …){known}, or define the group under `groups` in facts/brief.yaml"
+        )
     return codes
 
 
@@ -348,25 +350,40 @@ class Brief(Strict):
                 raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code (DE, KR, BR, …)")
         return value
 
-    @model_validator(mode="after")
-    def _places(self) -> Brief:
-        codes = [g.code for g in self.groups]
-        for code in codes:
-            if codes.count(code) > 1:
-                raise ValueError(f"the group {code} is defined twice under `groups`")
-        if self.country_table and self.country_table.group not in codes:
+    @field_validator("groups")
+    @classmethod
+    def _unique(cls, value: list[Group]) -> list[Group]:
+        codes = [g.code for g in value]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"group {', '.join(twice)} is defined more than once")
+        return value
+
+    @field_validator("country_table")
+    @classmethod
+    def _table_group(cls, value: CountryTable | None, info: ValidationInfo) -> CountryTable | None:
+        codes = [g.code for g in info.data.get("groups", [])]
+        if value is not None and value.group not in codes:
             raise ValueError(
-                f"country_table: no group {self.country_table.group!r} under `groups` "
-                f"(defined: {', '.join(codes) or 'none'})"
+                f"no group {value.group!r} under `groups` (defined: {', '.join(codes) or 'none'})"
             )
-        if self.timeline:
-            for code in self.timeline.countries:
-                if code not in iso_countries() and code not in codes:
-                    raise ValueError(
-                        f"timeline: unknown country or group {code!r}; use an ISO code or a "
-                        "group defined under `groups`"
-                    )
-        return self
+        return value
+
+    @field_validator("timeline")
+    @classmethod
+    def _timeline_places(
+        cls, value: TimelineRule | None, info: ValidationInfo
+    ) -> TimelineRule | None:
+        groups = frozenset(g.code for g in info.data.get("groups", []))
+        unknown = [
+            c for c in (value.countries if value else []) if c not in iso_countries() | groups
+        ]
+        if unknown:
+            raise ValueError(
+                f"unknown country or group {', '.join(map(repr, unknown))}; use an ISO code "
+                "or a group defined under `groups`"
+            )
+        return value
 
 
 Kind = Literal["actual", "estimate", "forecast", "target", "plan"]
@@ -539,8 +556,14 @@ class Chart(Strict):
     id: str = Field(pattern=ID_PATTERN, description="File name of the chart (<id>.svg).")
     type: ChartType = Field(description="bar, barh, line, grouped, timeline or matrix.")
     title: Text = Field(description="Chart title.")
-    unit: Text | None = Field(None, description="Axis unit as shown, e.g. 亿美元 / US$ billion.")
-    scale: Scale = Field(Scale(zh=1, en=1), description="Divide values by this before plotting.")
+    unit: Text | None = Field(
+        None,
+        description="Axis unit as shown, e.g. 亿美元 / US$ billion (default: from the facts' "
+        "unit and size, in the project's display units).",
+    )
+    scale: Scale = Field(
+        Scale(zh=1, en=1), description="With `unit`: divide values by this before plotting."
+    )
     series: list[Series] = Field(default_factory=list, description="Data series.")
     facts: list[str] = Field(default_factory=list, description="Facts (timeline and matrix).")
     note: Text | None = Field(None, description="A note printed under the chart.")

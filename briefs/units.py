@@ -68,8 +68,8 @@ def check_display(unit: str, shown: str) -> None:
         raise ValueError(f"unknown unit {shown!r}; write a unit symbol pint knows, e.g. kW or t")
     if source.dimensionality != target.dimensionality:
         raise ValueError(
-            f"{unit} cannot be shown in {shown}: {unit} measures {source.dimensionality}, "
-            f"{shown} measures {target.dimensionality}; choose a unit of the same kind"
+            f"{unit} cannot be shown in {shown}: they measure different quantities "
+            f"({source.dimensionality}; {target.dimensionality}); choose a unit of the same kind"
         )
 
 

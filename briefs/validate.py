@@ -123,9 +123,9 @@ def compute(method: str, values: list[float], years: list[int | None]) -> float:
 
 def agrees(stated: float, computed: float, approx: str) -> bool:
     """Whether a recomputed figure matches the stated one within its rounding and qualifier."""
-    if approx == "over":
+    if approx in ("over", "at-least"):
         return computed >= stated * 0.995
-    if approx == "under":
+    if approx in ("under", "up-to"):
         return computed <= stated * 1.005
     if approx == "nearly":
         return stated * 0.85 <= computed <= stated * 1.005

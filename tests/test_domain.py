@@ -10,6 +10,9 @@ from typer.testing import CliRunner
 
 from briefs.build import visible_text
 from briefs.cli import app
+from briefs.domain import Domain
+from briefs.model import Group, Text
+from briefs.validate import agrees
 
 SOURCE = """Renewables review (an illustrative text written for the tests of brief)
 
@@ -205,3 +208,96 @@ def test_the_project_chooses_the_country_table_and_names(tmp_path: Path, runner:
     assert "Solar capacity added in Germany" in table
     assert "韩国海上风电投资承诺: 大韩民国" in pages["zh"]
     assert "Korean offshore wind commitments: Republic of Korea" in pages["en"]
+
+
+# Bad domain data: (name, file, text to find, its replacement, words of the message). The
+# message must name the file and the line of the replacement.
+BAD: list[tuple[str, str, str, str, str]] = [
+    ("unknown currency", "facts/energy.yaml", "unit: EUR", "unit: EUX", "unknown unit 'EUX'"),
+    ("unknown unit symbol", "facts/energy.yaml", "unit: TWh", "unit: TWhh", "unknown unit 'TWhh'"),
+    (
+        "unknown country",
+        "facts/energy.yaml",
+        "countries: [KR]",
+        "countries: [KX]",
+        "unknown country code 'KX'",
+    ),
+    (
+        "undefined group",
+        "facts/energy.yaml",
+        "countries: [BR]",
+        "countries: [MERCOSUR]",
+        "unknown country code 'MERCOSUR'",
+    ),
+    (
+        "unknown matrix column",
+        "charts/charts.yaml",
+        "countries: [TRIO]",
+        "countries: [TRIOS]",
+        "unknown country code 'TRIOS'",
+    ),
+    (
+        "display unit of another kind",
+        "facts/brief.yaml",
+        "zh: {GW: kW, MW: kW, TWh: kWh}",
+        "zh: {GW: t, MW: kW, TWh: kWh}",
+        "GW cannot be shown in t",
+    ),
+    (
+        "bad group member",
+        "facts/brief.yaml",
+        "members: [DE, KR, BR]",
+        "members: [DE, KR, XB]",
+        "member 'XB' is not an ISO 3166-1 alpha-2 code",
+    ),
+    (
+        "months that run backwards",
+        "facts/energy.yaml",
+        '"2024-01..2024-09"',
+        '"2024-09..2024-01"',
+        "ends before it starts",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "rel", "old", "new", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_domain_data_is_located(
+    tmp_path: Path, runner: CliRunner, name: str, rel: str, old: str, new: str, message: str
+) -> None:
+    project = _energy_project(tmp_path / "energy", runner)
+    path = project / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    result = runner.invoke(app, ["check", "--project", str(project)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert message in result.output, result.output
+    assert f"{rel}:{line}:" in result.output, result.output
+
+
+def test_a_country_table_names_a_group_of_the_project(tmp_path: Path, runner: CliRunner) -> None:
+    project = _energy_project(tmp_path / "energy", runner, "country_table: {group: G7}\n")
+    result = runner.invoke(app, ["check", "--project", str(project)])
+    assert result.exit_code == 1
+    assert "'country_table': no group 'G7' under `groups` (defined: TRIO)" in result.output
+    brief = (project / "facts" / "brief.yaml").read_text(encoding="utf-8")
+    assert f"facts/brief.yaml:{brief.count(chr(10))}:" in result.output
+
+
+def test_at_least_and_up_to_bound_a_recomputed_figure() -> None:
+    assert agrees(100, 130, "at-least") and not agrees(100, 90, "at-least")
+    assert agrees(100, 70, "up-to") and not agrees(100, 110, "up-to")
+
+
+def test_groups_expand_to_their_members_and_names_fall_back_to_cldr() -> None:
+    nordic = Group(code="NORDIC", name=Text(zh="北欧五国", en="the Nordics"), members=["DK", "FI"])
+    domain = Domain(groups={"NORDIC": nordic}, names={"FI": Text(zh="芬兰共和国", en="Finland")})
+    assert domain.members(["SE", "NORDIC", "DK"]) == ["SE", "DK", "FI"]
+    zh = [domain.name(c, "zh") for c in ("NORDIC", "DK", "FI")]
+    assert zh == ["北欧五国", "丹麦", "芬兰共和国"]
+    en = [domain.name(c, "en") for c in ("DE", "KR", "BR")]
+    assert en == ["Germany", "South Korea", "Brazil"]
+    with pytest.raises(ValueError, match="is an ISO country code"):
+        Group(code="DE", name=Text(zh="德", en="D"), members=["DE"])
