@@ -88,11 +88,14 @@ def test_a_change_retypesets_only_its_chapter(built: Path, runner: CliRunner) ->
 def test_incremental_build_equals_a_clean_build(
     built: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
-    facts = built / "facts/facts.yaml"
-    facts.write_text(
-        facts.read_text(encoding="utf-8").replace("value: 138000000000", "value: 139000000000"),
-        encoding="utf-8",
-    )
+    # A new figure, stated by the source and its quote as well as by the value.
+    for rel, old, new in (
+        ("facts/sources/example.txt", "1380亿元", "1390亿元"),
+        ("facts/facts.yaml", "1380亿元", "1390亿元"),
+        ("facts/facts.yaml", "value: 138000000000", "value: 139000000000"),
+    ):
+        path = built / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh"])
     assert result.exit_code == 0, result.output
     clean = tmp_path / "clean"
