@@ -335,12 +335,26 @@ def diff(
 
 
 @app.command()
-def check(project: ProjectOpt = Path(".")) -> None:
-    """Validate the project without rendering and print a one-line summary."""
+def check(
+    project: ProjectOpt = Path("."),
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List the figures no fact captures and the facts never cited."
+        ),
+    ] = False,
+) -> None:
+    """Validate the project without rendering and print a one-line summary.
+
+    Also reports coverage: how many figures in each source no fact captures yet, and which
+    facts the brief never cites.
+    """
     from briefs.build import check_project_files
+    from briefs.mining import coverage
+    from briefs.render import cited_facts
 
     try:
-        _, report, refs = check_project_files(project.resolve())
+        loaded, report, refs = check_project_files(project.resolve())
     except BriefError as exc:
         _fail(exc)
         return
@@ -350,7 +364,57 @@ def check(project: ProjectOpt = Path(".")) -> None:
                 f"note: [{recheck.fact}] the source states {recheck.stated:g}; recomputed from its "
                 f"components: {recheck.computed:.4g} ({recheck.method})"
             )
+    found = coverage(loaded, cited_facts(loaded.paths.templates))
+    for source in found.sources:
+        typer.echo(
+            f"coverage: {source.source}: {source.captured} of {source.figures} figures captured "
+            f"by facts, {len(source.missing)} not"
+        )
+        if verbose:
+            for figure in source.missing:
+                typer.echo(f"  line {figure.line}: {figure.text} in {figure.sentence}")
+    typer.echo(
+        f"coverage: {found.captured} of {found.figures} figures in the sources captured; "
+        f"{len(found.uncited)} facts never cited by the templates or charts"
+        + ("" if verbose else " (--verbose lists them; `brief extract SOURCE` drafts facts)")
+    )
+    if verbose:
+        for fact_id in found.uncited:
+            typer.echo(f"  never cited: {fact_id}")
     typer.echo(f"ok: {report.summary()}; {refs} fact references in templates")
+
+
+@app.command()
+def extract(
+    source: Annotated[str, typer.Argument(help="Id of a source in facts/brief.yaml.")],
+    project: ProjectOpt = Path("."),
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Only the figures no fact captures yet.")
+    ] = False,
+) -> None:
+    """Print every figure in a source as a candidate fact (YAML) to paste into a fact file.
+
+    Each candidate carries the value, a guess at the unit, the year nearest to it and a short
+    verbatim quote; the source's sentence and line stand above it as a comment.
+    """
+    from briefs.build import check_project_files
+    from briefs.mining import candidates, coverage, figures, source_texts
+
+    try:
+        loaded, _, _ = check_project_files(project.resolve())
+    except BriefError as exc:
+        _fail(exc)
+        return
+    known = [s.id for s in loaded.brief.sources]
+    if source not in known:
+        typer.echo(f"error: unknown source '{source}'; use one of {', '.join(known)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if missing:
+        found = next(s for s in coverage(loaded, set()).sources if s.source == source).missing
+    else:
+        found = figures(source, source_texts(loaded)[source])
+    typer.echo(candidates(found), nl=False)
+    typer.echo(f"# {len(found)} figures in {source}", err=True)
 
 
 @app.command()

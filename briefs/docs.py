@@ -58,7 +58,6 @@ def reference() -> str:
         model.Excerpt,
         model.Group,
         model.CountryTable,
-        model.TimelineRule,
         model.DisplayUnits,
         model.DisplayUnit,
         model.FactFile,

@@ -286,9 +286,6 @@ class Brief(Strict):
         description="The chapters of the report, in order; each is written in "
         "templates/prose/<lang>/<id>.html.j2, and every fact names one in `section`.",
     )
-    timeline: Timeline | None = Field(
-        None, description="The appendix listing dated facts, oldest first (leave out for none)."
-    )
 
     @field_validator("sections")
     @classmethod
@@ -312,6 +309,10 @@ class Brief(Strict):
     )
     country_table: CountryTable | None = Field(
         None, description="A table of the facts by member of a group (default: no table)."
+    )
+    # After `groups`: the timeline's countries may name a group.
+    timeline: Timeline | None = Field(
+        None, description="The appendix listing dated facts, oldest first (leave out for none)."
     )
     display_units: DisplayUnits = Field(
         default_factory=lambda: DisplayUnits(),
@@ -371,9 +372,7 @@ class Brief(Strict):
 
     @field_validator("timeline")
     @classmethod
-    def _timeline_places(
-        cls, value: TimelineRule | None, info: ValidationInfo
-    ) -> TimelineRule | None:
+    def _timeline_places(cls, value: Timeline | None, info: ValidationInfo) -> Timeline | None:
         groups = frozenset(g.code for g in info.data.get("groups", []))
         unknown = [
             c for c in (value.countries if value else []) if c not in iso_countries() | groups

@@ -134,26 +134,31 @@ def pint_convert(value: float, written: str, unit: str) -> float | None:
 Converter = Callable[[float, str, str], float | None]
 
 
-def scale_of(unit: str) -> float | None:
-    """The factor from a number as written to the fact's canonical value (1: the same number).
+# Units whose figures a quote writes as the number itself, once 万, 亿 or billion is applied.
+PLAIN_UNITS = frozenset({"percent", "count", "people", "multiple", "points", "minutes", "years"})
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
-    Currencies, percentages, counts, people, multiples, points, minutes and years are written
-    as the number they are, once 万, 亿 or billion is applied; other units convert through pint.
+
+def scale_of(unit: str) -> float | None:
+    """The factor from a number as a quote writes it to the fact's value, if the unit is plain.
+
+    Currencies (ISO codes), percentages, counts, people, multiples, points, minutes and years
+    are written as the number they are; for other units (kW, t) None: they convert through the
+    unit the quote writes beside the number.
     """
-    return 1.0 if unit else None
+    return 1.0 if unit in PLAIN_UNITS or _CURRENCY.fullmatch(unit) else None
 
 
 def candidates(
     stated: Stated, unit: str | None, convert: Converter = pint_convert
 ) -> list[tuple[float, float]]:
     """The values (and their rounding) a stated number may stand for in a fact's unit."""
-    scale = scale_of(unit or "") or 1.0
-    found = [(stated.value * scale, stated.step * scale)]
-    if stated.unit and unit:
+    scale = scale_of(unit) if unit else 1.0
+    found = [(stated.value * (scale or 1.0), stated.step * (scale or 1.0))]
+    if unit and stated.unit and stated.value and scale is None:
         converted = convert(stated.value, stated.unit, unit)
-        if converted is not None and stated.value:
-            factor = converted / stated.value
-            found.append((converted, stated.step * abs(factor)))
+        if converted is not None:
+            found.append((converted, stated.step * abs(converted / stated.value)))
     return found
 
 

@@ -113,6 +113,18 @@ def template_files(templates: Path) -> list[Path]:
     return own + theme
 
 
+def cited_facts(templates: Path) -> set[str]:
+    """The ids of every fact and computed figure the templates cite."""
+    found: set[str] = set()
+    for path in template_files(templates):
+        if path.suffix in (".j2", ".html"):
+            text = path.read_text(encoding="utf-8")
+            found.update(match[2] for match in _REFERENCE.finditer(text))
+            for match in _CLAIM.finditer(text):
+                found.update(_QUOTED.findall(match[1]))
+    return found
+
+
 def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
     """Fail if a template refers to a fact that does not exist or types a footnote.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -38,13 +37,6 @@ class SourceText:
         """The line of the source file where a character of `flat` stands."""
         offset = self.origin[min(index, len(self.origin) - 1)] if self.origin else 0
         return self.raw.count("\n", 0, offset) + 1
-
-    def lines(self) -> list[int]:
-        """Offsets in `raw` where each line starts, for many lookups."""
-        return [0] + [m.end() for m in re.finditer("\n", self.raw)]
-
-    def line_of_raw(self, starts: list[int], offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
 
     def find(self, quote: str) -> int:
         """Where the quote stands in the excerpt (an offset in `flat`), or -1."""

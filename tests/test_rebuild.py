@@ -32,14 +32,12 @@ def _set_value(project: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
 
-def _revise(project: Path, said: tuple[str, str], value: tuple[str, str]) -> None:
-    """The source is revised: its words (and so the fact's quote) and the fact's value change."""
-    source = project / "facts/sources/example.txt"
-    text = source.read_text(encoding="utf-8")
-    assert said[0] in text
-    source.write_text(text.replace(said[0], said[1], 1), encoding="utf-8")
-    _set_value(project, said[0], said[1])
-    _set_value(project, value[0], value[1])
+def _restate(project: Path, old: str, new: str, words: tuple[str, str]) -> None:
+    """Change a figure where the source states it too, so that its quote still states it."""
+    for rel in ("facts/sources/example.txt", FACTS):
+        path = project / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(*words), encoding="utf-8")
+    _set_value(project, old, new)
 
 
 @pytest.fixture()
@@ -75,7 +73,7 @@ def test_changed_fact_rebuilds_with_reason_and_lists_the_change(
 ) -> None:
     chart = built / "build/zh/digital-economy-size.svg"
     before = chart.read_bytes()
-    _revise(built, ("1380亿", "1390亿"), ("value: 138000000000", "value: 139000000000"))
+    _restate(built, "value: 138000000000", "value: 139000000000", ("1380亿元", "1390亿元"))
     result = runner.invoke(app, ["build", "--project", str(built), "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert "rebuilt zh: changed: facts/facts.yaml" in result.output
@@ -148,7 +146,7 @@ def test_new_edition_carries_what_changed(built: Path, runner: CliRunner) -> Non
         brief.read_text(encoding="utf-8").replace('as_of: "2025-06-30"', 'as_of: "2025-09-30"'),
         encoding="utf-8",
     )
-    _revise(built, ("1380亿", "1390亿"), ("value: 138000000000", "value: 139000000000"))
+    _restate(built, "value: 138000000000", "value: 139000000000", ("1380亿元", "1390亿元"))
     result = runner.invoke(app, ["build", "--project", str(built)])
     assert result.exit_code == 0, result.output
     zh = (built / "build/zh/example-brief.html").read_text(encoding="utf-8")
@@ -161,7 +159,7 @@ def test_new_edition_carries_what_changed(built: Path, runner: CliRunner) -> Non
 def test_diff_of_two_files(built: Path, tmp_path: Path, runner: CliRunner) -> None:
     old = tmp_path / "old.yaml"
     shutil.copyfile(built / FACTS, old)
-    _revise(built, ("2.4万", "2.5万"), ("value: 24000", "value: 25000"))
+    _restate(built, "value: 24000", "value: 25000", ("2.4万个", "2.5万个"))
     result = runner.invoke(app, ["diff", str(old), str(built / FACTS), "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert "~ base-stations-2024: 2.4万（2024年） → 2.5万（2024年）" in result.output
@@ -233,7 +231,7 @@ def test_watch_rebuilds_and_survives_bad_input(built: Path) -> None:
         wait_for("unknown source 'nowhere'")
         time.sleep(0.5)
         _set_value(built, "source: nowhere", "source: example-bulletin")
-        _revise(built, ("2.4万", "2.6万"), ("value: 24000", "value: 26000"))
+        _restate(built, "value: 24000", "value: 26000", ("2.4万个", "2.6万个"))
         wait_for("rebuilt en")
         wait_for("wrote")
     finally:
