@@ -192,7 +192,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         elif fact.date:
             periods[fact.id] = fmt.date(fact.date, lang)
         labels[fact.id] = fact.label.get(lang)
-        texts[fact.id] = escape(fact.text.get(lang) if fact.text else fact.label.get(lang))
+        # A fact's own sentence is a claim: marked, so that its source is footnoted.
+        sentence = escape(fact.text.get(lang) if fact.text else fact.label.get(lang))
+        texts[fact.id] = Markup(f'<span class="claim" data-fact="{fact.id}">{sentence}</span>')
 
     for comp in project.computed.values():
         parts = [facts[i] for i in comp.from_]
