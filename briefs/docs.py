@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ def json_schema(kind: str) -> str:
 
 def _type(info: Any) -> str:
     text = str(info.annotation).replace("typing.", "").replace("briefs.model.", "")
+    # A type with a validator reads as its type (the validator's repr has a memory address).
+    text = re.sub(r"Annotated\[(\w+), BeforeValidator\([^)]*\)\]", r"\1", text)
+    text = re.sub(r"Optional\[(\w+)\]", r"\1 | None", text)
     return text.replace("<class '", "").replace("'>", "").replace("NoneType", "None")
 
 
