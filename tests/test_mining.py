@@ -17,6 +17,21 @@ ROOT = Path(__file__).resolve().parents[1]
 NEW_FIGURE = "\n2024年，全市新增数据中心12座，其中示例区占5座，时间为2024年10月1日09:32。\n"
 
 
+# A fact that no template or chart cites.
+UNCITED = """  - id: talent-gap-again
+    section: challenges
+    theme: talent
+    value: 30000
+    unit: people
+    approx: about
+    period: "2024"
+    kind: estimate
+    label: {zh: 数字人才缺口, en: Digital talent gap}
+    source: example-bulletin
+    quote: "数字人才缺口约3万人"
+"""
+
+
 def test_the_miner_finds_figures_with_their_year_and_line(tmp_path: Path) -> None:
     source = tmp_path / "s.txt"
     source.write_text(
@@ -35,11 +50,13 @@ def test_the_miner_finds_figures_with_their_year_and_line(tmp_path: Path) -> Non
 def test_extract_drafts_facts_that_pass_the_check(example: Path, runner: CliRunner) -> None:
     source = example / "facts" / "sources" / "example.txt"
     source.write_text(source.read_text(encoding="utf-8") + NEW_FIGURE, encoding="utf-8")
+    facts = example / "facts" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + UNCITED, encoding="utf-8")
     result = runner.invoke(app, ["check", "--project", str(example), "--verbose"])
     assert result.exit_code == 0, result.output
     assert "coverage: example-bulletin: 5 of 7 figures captured by facts, 2 not" in result.output
     assert "  line 9: 12座 in 2024年,全市新增数据中心12座," in result.output
-    assert "  never cited: regional-mou-2024" in result.output
+    assert "  never cited: talent-gap-again" in result.output
 
     result = runner.invoke(app, ["extract", "example-bulletin", "--project", str(example)])
     assert result.exit_code == 0, result.output
