@@ -510,18 +510,19 @@ def render_chart(
 
 
 def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain) -> str:
-    """Write the alt text of a chart from its data."""
-    sep = "；" if lang == "zh" else "; "
+    """Write the alt text of a chart from its data, punctuated as each language is."""
+    sep, colon, comma, stop = ("；", "：", "，", "。") if lang == "zh" else ("; ", ": ", ", ", ". ")
     if chart.type in ("timeline", "matrix"):
         items = [facts[i] for i in chart.facts]
         if chart.type == "timeline":
             body = sep.join(f"{fmt.date(f.date or '', lang)} {f.label.get(lang)}" for f in items)
         else:
             body = sep.join(
-                f"{f.label.get(lang)}: " + ", ".join(domain.name(c, lang) for c in f.countries)
+                f"{f.label.get(lang)}{colon}"
+                + ("、" if lang == "zh" else ", ").join(domain.name(c, lang) for c in f.countries)
                 for f in items
             )
-        return f"{chart.title.get(lang)}. {body}"
+        return f"{chart.title.get(lang)}{stop}{body}"
     parts = []
     for s in chart.series:
         points = []
@@ -538,5 +539,5 @@ def describe(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain
             )
             label = f.label.get(lang) if chart.type == "barh" else when
             points.append(f"{label} {figure}{kind}")
-        parts.append(f"{s.label.get(lang)}: " + ", ".join(points))
-    return f"{chart.title.get(lang)}. " + sep.join(parts)
+        parts.append(f"{s.label.get(lang)}{colon}" + comma.join(points))
+    return f"{chart.title.get(lang)}{stop}" + sep.join(parts)

@@ -166,7 +166,7 @@ def test_currencies_and_physical_units_read_natively(energy: dict[str, str]) -> 
     assert "committed at least €3.2 billion" in en
     assert "generated 86.7 TWh" in en
     # The chart's description reads its values the same way.
-    assert "新增装机: 2024年 1250万千瓦" in zh
+    assert "新增装机：2024年 1250万千瓦" in zh
     assert "Capacity added: 2024 12.5 GW" in en
 
 
