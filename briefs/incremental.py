@@ -8,8 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs import __version__
-from briefs.render import THEME
+from briefs import THEME, __version__
 from briefs.write import write_atomic
 
 MANIFEST = ".brief-manifest.json"

@@ -11,15 +11,11 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
+from briefs import THEME
 from briefs.citations import ProseCitations
 from briefs.errors import InputError, Problem, RenderError
 from briefs.formatting import message
 from briefs.loader import load_yaml
-
-# The default theme: page templates, stylesheets and interface strings. A project's templates/
-# overrides it file by file (as Pelican and MkDocs layer a theme), so a project holds only what it
-# changes and an upgrade of brief brings layout fixes to every project.
-THEME = Path(__file__).parent / "theme"
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
 _REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
