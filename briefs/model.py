@@ -199,9 +199,9 @@ class Timeline(Strict):
 
 
 class Group(Strict):
-    """A group of countries (ASEAN, EU, G7, …) that facts may name like a country."""
+    """A group of countries (EU, G7, RCEP, …) that facts may name like a country."""
 
-    code: str = Field(pattern=_GROUP, description="Code facts use, e.g. ASEAN, EU, G7.")
+    code: str = Field(pattern=_GROUP, description="Code facts use, e.g. EU, G7, RCEP.")
     name: Text = Field(description="Name in both languages.")
     members: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes of members.")
 
@@ -300,7 +300,7 @@ class Brief(Strict):
 
     groups: list[Group] = Field(
         default_factory=list,
-        description="Groups of countries (ASEAN, EU, G7, …) that facts may name like a country.",
+        description="Groups of countries (EU, G7, RCEP, …) that facts may name like a country.",
     )
     country_names: dict[str, Text] = Field(
         default_factory=dict,

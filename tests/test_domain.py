@@ -181,8 +181,8 @@ def test_country_names_come_from_cldr_and_groups_from_the_project(
     energy: dict[str, str],
 ) -> None:
     # The matrix chart's columns are the project's group; its description names each country.
-    assert re.search(r"德国新增光伏装机: 德国", energy["zh"])
-    assert "韩国海上风电投资承诺: 韩国" in energy["zh"]
+    assert re.search(r"德国新增光伏装机：德国", energy["zh"])
+    assert "韩国海上风电投资承诺：韩国" in energy["zh"]
     assert "Solar capacity added in Germany: Germany" in energy["en"]
     assert "Wind generation in Brazil: Brazil" in energy["en"]
 
@@ -206,7 +206,7 @@ def test_the_project_chooses_the_country_table_and_names(tmp_path: Path, runner:
     rows = re.findall(r'<th scope="row">([^<]+)</th>', table)
     assert rows == ["Germany", "Republic of Korea", "Brazil"]
     assert "Solar capacity added in Germany" in table
-    assert "韩国海上风电投资承诺: 大韩民国" in pages["zh"]
+    assert "韩国海上风电投资承诺：大韩民国" in pages["zh"]
     assert "Korean offshore wind commitments: Republic of Korea" in pages["en"]
 
 
