@@ -154,12 +154,13 @@ def candidates(
 ) -> list[tuple[float, float]]:
     """The values (and their rounding) a stated number may stand for in a fact's unit."""
     scale = scale_of(unit) if unit else 1.0
-    found = [(stated.value * (scale or 1.0), stated.step * (scale or 1.0))]
     if unit and stated.unit and stated.value and scale is None:
         converted = convert(stated.value, stated.unit, unit)
         if converted is not None:
-            found.append((converted, stated.step * abs(converted / stated.value)))
-    return found
+            # The quote names the number's unit: only its value in the fact's unit counts, so
+            # that "2.2 GW" does not vouch for 2.2 MW.
+            return [(converted, stated.step * abs(converted / stated.value))]
+    return [(stated.value * (scale or 1.0), stated.step * (scale or 1.0))]
 
 
 def states(value: float, quote: str, unit: str | None, convert: Converter = pint_convert) -> bool:

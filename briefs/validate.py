@@ -13,7 +13,7 @@ from briefs.errors import InputError, Problem
 from briefs.formatting import count, message
 from briefs.loader import Loc, load_yaml
 from briefs.project import BRIEF_FILE, Project
-from briefs.quotes import numbers, states
+from briefs.quotes import candidates, numbers, scale_of, states
 from briefs.sources import SourceText, flatten, read_source
 
 
@@ -71,7 +71,14 @@ def _check_value(fact: model.Fact, problem: Reporter, report: Report) -> None:
     if states(value, fact.quote, fact.unit):
         report.values += 1
         return
-    stated = ", ".join(f"{s} (= {s.value:.15g})" for s in numbers(fact.quote)) or "no number"
+    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW).
+    unit = f" {fact.unit}" if fact.unit and scale_of(fact.unit) is None else ""
+    stated = (
+        ", ".join(
+            f"{s} (= {candidates(s, fact.unit)[0][0]:.15g}{unit})" for s in numbers(fact.quote)
+        )
+        or "no number"
+    )
     problem(
         fact.id,
         f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "

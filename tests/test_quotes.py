@@ -50,6 +50,14 @@ def test_a_unit_conversion_gw_and_wan_kilowatts() -> None:
     assert not states(530_000_000, "4.3亿千瓦", "kW")
 
 
+def test_a_unit_the_quote_names_is_not_ignored() -> None:
+    # "2.2 GW" states 2,200 MW; the bare number 2.2 in MW would be a thousandfold error.
+    assert states(2200, "developers commissioned 2.2 GW of new turbines", "MW")
+    assert not states(2.2, "developers commissioned 2.2 GW of new turbines", "MW")
+    # A word after the number that is no unit leaves the number as it is written.
+    assert states(2.2, "about 2.2 in GW terms", "GW")
+
+
 def _edit(project: Path, rel: str, old: str, new: str) -> int:
     path = project / rel
     text = path.read_text(encoding="utf-8")
