@@ -35,6 +35,19 @@ class Strings:
             ) from None
 
 
+class Lookup(dict[str, Any]):
+    """One template name's entries by fact id (F, Y, D, T, L): a fact that exists but has nothing
+    under this name is a clear error, not Jinja's "'dict object' has no attribute"."""
+
+    def __init__(self, name: str, meaning: str, entries: dict[str, Any]) -> None:
+        super().__init__(entries)
+        self.name = name
+        self.meaning = meaning
+
+    def __missing__(self, key: str) -> Any:
+        raise RenderError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
+
+
 def source_line(src: model.Source, lang: str) -> str:
     """A reference: author, title, outlet, date, written the way references are in `lang`.
 
@@ -316,9 +329,11 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             "cutoff_iso": brief.cutoff,
             "source_count": len(sources),
         },
-        "F": figures | spelled,
-        "Y": periods,
-        "D": dates,
+        "F": Lookup(
+            "F", "value or date to show; cite its statement with T or claim", figures | spelled
+        ),
+        "Y": Lookup("Y", "period or date", periods),
+        "D": Lookup("D", "date (D is for events; use Y for a figure's period)", dates),
         "T": texts,
         "L": labels,
         "sections": [{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],

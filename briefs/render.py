@@ -206,5 +206,22 @@ def render_html(
             [Problem(f"template '{exc.name}' is in neither the project nor the theme", templates)]
         ) from None
     except jinja2.UndefinedError as exc:
-        raise RenderError(f"{templates / name}: {exc.message}") from None
+        raise RenderError(_located(exc, f"{templates / name}: {exc.message}")) from None
+    except RenderError as exc:
+        raise RenderError(_located(exc, str(exc))) from None
     return number_captions(html, context["S"])
+
+
+def _located(exc: BaseException, message: str) -> str:
+    """Put the template file and line where rendering failed in front of the message (Jinja
+    gives template frames their template's file name and line)."""
+    tb = exc.__traceback__
+    where = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html")):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    if where is None or message.startswith(where.rsplit(":", 1)[0]):
+        return message
+    return f"{where}: {message}"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import briefs.build
 from briefs.cli import app
-from briefs.errors import EXIT_INTERNAL, EXIT_USAGE
+from briefs.errors import EXIT_INTERNAL, EXIT_RENDER, EXIT_USAGE
 
 
 def _broken(*_: object) -> None:
@@ -38,3 +38,16 @@ def test_a_user_error_keeps_its_exit_code(tmp_path: Path, runner: CliRunner) -> 
     result = runner.invoke(app, ["check", "--project", str(tmp_path)])
     assert result.exit_code == EXIT_USAGE
     assert "is not a brief project" in result.output and "internal error" not in result.output
+
+
+def test_a_name_a_fact_has_nothing_under_names_the_template_line(
+    example: Path, runner: CliRunner
+) -> None:
+    prose = example / "templates/prose/en/background.html.j2"
+    lines = prose.read_text(encoding="utf-8").splitlines()
+    lines.append('<p>Dated {{ D["digital-economy-2024"] }}.</p>')
+    prose.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", "--project", str(example), "--lang", "en"])
+    assert result.exit_code == EXIT_RENDER
+    assert f'{prose}:{len(lines)}: D["digital-economy-2024"]: the fact has no date' in result.output
+    assert "dict object" not in result.output and "Traceback" not in result.output
