@@ -118,6 +118,29 @@ def _archival_metadata(metadata: Any) -> Any:
     return Archival(**vars(metadata))
 
 
+def _unambiguous_stream_ends() -> None:
+    """End every PDF stream's data with CR LF before `endstream`, as pydyf otherwise writes LF.
+
+    With a bare LF, a compressed stream whose last byte happens to be CR (about one in 256: the
+    last byte is part of zlib's checksum) reads as data followed by a CR LF end-of-line, so PDF/A
+    validators count one byte less than its /Length and reject the file. The /Length (of the
+    data alone) is unchanged.
+    """
+    import pydyf
+
+    original = pydyf.Stream.data
+    if getattr(original.fget, "brief_fixed", False):
+        return
+    end = b"\nendstream"
+
+    def data(self: Any) -> bytes:
+        text: bytes = original.fget(self)
+        return text[: -len(end)] + b"\r" + end if text.endswith(end) else text
+
+    data.brief_fixed = True  # type: ignore[attr-defined]
+    pydyf.Stream.data = property(data)
+
+
 def _keep_footnotes_of_squeezed_lines() -> None:
     """Work around a WeasyPrint 70 layout bug that drops footnotes.
 
@@ -168,6 +191,7 @@ def html_to_pdf(
     from weasyprint.text.fonts import FontConfiguration
 
     _keep_footnotes_of_squeezed_lines()
+    _unambiguous_stream_ends()
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)

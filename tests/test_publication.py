@@ -119,3 +119,30 @@ def test_a_killed_build_leaves_nothing_behind_for_good(
     assert result.exit_code == 0, result.output
     left = [p.name for p in out.iterdir() if p.name.startswith((".staging-", ".zh.old-"))]
     assert left == []
+
+
+def test_a_stream_ending_in_a_carriage_return_keeps_its_length(tmp_path: Path) -> None:
+    """About one compressed stream in 256 ends in CR: its /Length must still hold for PDF/A."""
+    import io
+    import zlib
+
+    import pydyf
+
+    from briefs.write import _unambiguous_stream_ends
+
+    content = next(
+        text
+        for i in range(100_000)
+        for text in [f"BT /F1 12 Tf 72 712 Td ({i}) Tj ET".encode()]
+        if zlib.compress(text, 9)[-1] == ord("\r")
+    )
+    _unambiguous_stream_ends()
+    pdf = pydyf.PDF()
+    pdf.add_object(pydyf.Stream([content], compress=True))
+    out = io.BytesIO()
+    pdf.write(out, version=b"1.7", identifier=True, compress=True)
+    path = tmp_path / "cr.pdf"
+    path.write_bytes(out.getvalue())
+    assert b"\r\r\nendstream" in out.getvalue()
+    failures = page.validate_pdf(str(path), profile="3a").failures
+    assert [f.rule_id for f in failures if "STREAM-LENGTH" in f.rule_id] == []
