@@ -11,7 +11,7 @@ from briefs.write import Attached
 _CITED = re.compile(r'data-fact="([^"]+)"')
 
 
-def cited_facts(html: str) -> list[str]:
+def _cited_in_page(html: str) -> list[str]:
     """The ids of the facts a page cites (figures and claims), in order of first citation."""
     seen: dict[str, None] = {}
     for match in _CITED.finditer(html):
@@ -24,7 +24,7 @@ def facts_data(project: Project, html: str, lang: str) -> Attached:
     """The brief's data for one page: every fact it cites with value, unit, period, kind,
     source and quote, and the sources themselves, as UTF-8 JSON with a stable layout."""
     brief = project.brief
-    ids = [i for i in cited_facts(html) if i in project.facts]
+    ids = [i for i in _cited_in_page(html) if i in project.facts]
     used = {project.facts[i].source for i in ids}
     payload = {
         "brief": {

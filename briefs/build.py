@@ -118,14 +118,6 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
     return project, report, refs
 
 
-def sources_of(project: Project) -> dict[str, set[str]]:
-    """The sources behind each fact and computed figure."""
-    found = {fid: {fact.source} for fid, fact in project.facts.items()}
-    for comp in project.computed.values():
-        found[comp.id] = {project.facts[i].source for i in comp.from_}
-    return found
-
-
 def _fonts(project: Project) -> FontSet:
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]

@@ -111,11 +111,6 @@ def _report(exc: BriefError) -> None:
     state["exit"] = exc.exit_code
 
 
-def _fail(exc: BriefError) -> None:
-    _report(exc)
-    raise typer.Exit(state["exit"])
-
-
 def _langs(lang: str) -> tuple[str, ...]:
     if lang == "all":
         return ("zh", "en")
@@ -324,11 +319,7 @@ def diff(
         typer.echo(f"error: unknown language '{lang}'; use zh or en", err=True)
         raise typer.Exit(EXIT_USAGE)
     root = project.resolve()
-    try:
-        changes = compare(load_side(root, old), load_side(root, new))
-    except BriefError as exc:
-        _fail(exc)
-        return
+    changes = compare(load_side(root, old), load_side(root, new))
     for change in changes:
         typer.echo(describe(change, lang))
     added = sum(c.kind == "added" for c in changes)
@@ -355,11 +346,7 @@ def check(
     from briefs.mining import coverage
     from briefs.render import cited_facts
 
-    try:
-        loaded, report, refs = check_project_files(project.resolve())
-    except BriefError as exc:
-        _fail(exc)
-        return
+    loaded, report, refs = check_project_files(project.resolve())
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(
@@ -402,11 +389,7 @@ def extract(
     from briefs.build import check_project_files
     from briefs.mining import candidates, coverage, figures, source_texts
 
-    try:
-        loaded, _, _ = check_project_files(project.resolve())
-    except BriefError as exc:
-        _fail(exc)
-        return
+    loaded, _, _ = check_project_files(project.resolve())
     known = [s.id for s in loaded.brief.sources]
     if source not in known:
         typer.echo(f"error: unknown source '{source}'; use one of {', '.join(known)}", err=True)
@@ -426,11 +409,7 @@ def new(
     """Start a new brief project: example facts, a source, a chart and prose that build."""
     from briefs.new import new_project
 
-    try:
-        files = new_project(directory)
-    except BriefError as exc:
-        _fail(exc)
-        return
+    files = new_project(directory)
     typer.echo(f"created {len(files)} files in {directory}")
     typer.echo(f"next: cd {directory} && brief build --lang all")
 

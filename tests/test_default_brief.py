@@ -12,7 +12,6 @@ from pdfpages import check_contents, notes_in_order
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from briefs.build import sources_of
 from briefs.cli import app
 from briefs.golden import GOLDEN, golden_text
 from briefs.project import load_project
@@ -147,7 +146,7 @@ PROSE_SECTIONS = ("sec-findings", "sec-background", "sec-progress", "sec-challen
 
 
 def test_every_call_has_a_cited_fact_and_every_cited_source_a_call(out: Path) -> None:
-    sources = sources_of(load_project(ROOT))
+    sources = {fid: {fact.source} for fid, fact in load_project(ROOT).facts.items()}
     for lang in ("zh", "en"):
         html = _html(out, lang)
         blocks = 0
