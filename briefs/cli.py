@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     # Typer vendors click as a private module; only its Context type is needed here.
     from typer._click.core import Context as ClickContext
 
-    from briefs.write import Typesetter
+    from briefs.publish.pdf import Typesetter
 
 EXIT_CODES = (
     "Exit codes: 0 success; 1 the project's input is wrong (YAML, schema, facts, templates); "
@@ -135,7 +135,7 @@ def _run_build(
     The typesetting processes start as soon as the build is known to be needed, before the rest
     of brief is imported, so that they load WeasyPrint meanwhile; `typesetter` reuses running ones.
     """
-    from briefs.incremental import plan
+    from briefs.build.incremental import plan
 
     started = time.perf_counter()
     todo = plan(root, target, langs, variants, force)
@@ -143,11 +143,11 @@ def _run_build(
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
         return True
-    from briefs.write import typesetting_processes
+    from briefs.publish.pdf import typesetting_processes
 
     try:
         with typesetting_processes(typesetter, len(todo.rebuild) * len(variants)) as workers:
-            from briefs.build import build as run_build
+            from briefs.build.pipeline import build as run_build
 
             with _progress(quiet, verbose) as progress:
                 result = run_build(
@@ -163,8 +163,8 @@ def _run_build(
     except BriefError as exc:
         _report(exc)
         return False
-    from briefs.changes import describe
-    from briefs.formatting import count
+    from briefs.build.changes import describe
+    from briefs.numbers.formatting import count
 
     if quiet:
         return True
@@ -203,7 +203,7 @@ def _progress(quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _variants(variant: str) -> tuple[str, ...]:
-    from briefs.incremental import VARIANTS
+    from briefs.build.incremental import VARIANTS
 
     if variant == "all":
         return VARIANTS
@@ -253,7 +253,7 @@ def watch(
     variant: VariantOpt = "all",
 ) -> None:
     """Rebuild on every save of a fact, chart or template; print errors and keep watching."""
-    from briefs.write import Typesetter
+    from briefs.publish.pdf import Typesetter
 
     root = project.resolve()
     target = (out or root / "build").resolve()
@@ -279,7 +279,7 @@ def _watch(
 ) -> None:
     from watchfiles import watch as watch_files
 
-    from briefs.incremental import input_files
+    from briefs.build.incremental import input_files
 
     _run_build(root, target, langs, variants, False, False, False, workers)
     folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
@@ -313,7 +313,7 @@ def diff(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Show the facts added, removed and changed between two fact files or git revisions."""
-    from briefs.changes import compare, describe, load_side
+    from briefs.build.changes import compare, describe, load_side
 
     if lang not in ("zh", "en"):
         typer.echo(f"error: unknown language '{lang}'; use zh or en", err=True)
@@ -342,9 +342,9 @@ def check(
     Also reports coverage: how many figures in each source no fact captures yet, and which
     facts the brief never cites.
     """
-    from briefs.build import check_project_files
-    from briefs.mining import coverage
-    from briefs.render import cited_facts
+    from briefs.build.pipeline import check_project_files
+    from briefs.compose.render import cited_facts
+    from briefs.sources.mining import coverage
 
     loaded, report, refs = check_project_files(project.resolve())
     for recheck in report.rechecks:
@@ -386,8 +386,8 @@ def extract(
     Each candidate carries the value, a guess at the unit, the year nearest to it and a short
     verbatim quote; the source's sentence and line stand above it as a comment.
     """
-    from briefs.build import check_project_files
-    from briefs.mining import candidates, coverage, figures, source_texts
+    from briefs.build.pipeline import check_project_files
+    from briefs.sources.mining import candidates, coverage, figures, source_texts
 
     loaded, _, _ = check_project_files(project.resolve())
     known = [s.id for s in loaded.brief.sources]

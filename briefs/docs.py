@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from briefs import model
+from briefs.facts import model
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "facts": model.FactFile,

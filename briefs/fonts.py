@@ -13,7 +13,7 @@ import fontpkg_source_sans_3
 import fontpkg_source_serif_4
 import pylopdf_fonts_zh_cn
 
-from briefs.write import write_atomic
+from briefs.files import write_atomic
 
 # Typographic characters that layout may add (hyphens, quotes, dashes) beyond the project's own
 # text; the formatter's words come from formatting.emitted_text().

@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from briefs.build import build, visible_text
+from briefs.build.pipeline import build, visible_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

@@ -9,8 +9,8 @@ import pytest
 from markupsafe import Markup
 from typer.testing import CliRunner
 
-from briefs.citations import Citations, cite
 from briefs.cli import app
+from briefs.compose.citations import Citations, cite
 from briefs.errors import InputError
 
 CITATIONS = Citations(

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from briefs.cli import app
+from briefs.facts.project import load_project
 from briefs.golden import GOLDEN, golden_text
-from briefs.project import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 PROSE = ROOT / "templates" / "prose"

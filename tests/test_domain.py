@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefs.build import visible_text
+from briefs.build.pipeline import visible_text
 from briefs.cli import app
-from briefs.domain import Domain
-from briefs.model import Group, Text
-from briefs.validate import agrees
+from briefs.facts.check import agrees
+from briefs.facts.domain import Domain
+from briefs.facts.model import Group, Text
 
 SOURCE = """Renewables review (an illustrative text written for the tests of brief)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import briefs.build
+import briefs.build.pipeline
 from briefs.cli import app
 from briefs.errors import EXIT_INTERNAL, EXIT_RENDER, EXIT_USAGE
 
@@ -19,7 +19,7 @@ def _broken(*_: object) -> None:
 def test_a_bug_is_an_internal_error_without_traceback(
     example: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(briefs.build, "check_project_files", _broken)
+    monkeypatch.setattr(briefs.build.pipeline, "check_project_files", _broken)
     result = runner.invoke(app, ["check", "--project", str(example)])
     assert result.exit_code == EXIT_INTERNAL
     assert "internal error: ZeroDivisionError: division by zero" in result.output
@@ -29,7 +29,7 @@ def test_a_bug_is_an_internal_error_without_traceback(
 def test_debug_shows_the_traceback_of_a_bug(
     example: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(briefs.build, "check_project_files", _broken)
+    monkeypatch.setattr(briefs.build.pipeline, "check_project_files", _broken)
     result = runner.invoke(app, ["--debug", "check", "--project", str(example)])
     assert isinstance(result.exception, ZeroDivisionError)
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from briefs.cli import app
-from briefs.project import load_project
-from briefs.validate import check_project
+from briefs.facts.check import check_project
+from briefs.facts.project import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefs.errors import InputError
-from briefs.loader import load_yaml, parse_yaml
+from briefs.facts.loader import load_yaml, parse_yaml
 
 CASES = [
     ("duplicate key", "a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first given on line 1)"),

@@ -8,10 +8,10 @@ import yaml
 from typer.testing import CliRunner
 
 from briefs.cli import app
-from briefs.mining import coverage, figures
-from briefs.project import load_project
-from briefs.render import cited_facts
-from briefs.sources import read_source
+from briefs.compose.render import cited_facts
+from briefs.facts.project import load_project
+from briefs.sources.mining import coverage, figures
+from briefs.sources.text import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_FIGURE = "\n2024年，全市新增数据中心12座，其中示例区占5座，时间为2024年10月1日09:32。\n"

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from briefs.cli import app
-from briefs.project import load_project
+from briefs.facts.project import load_project
 
 PDFS = ["zh/*.pdf", "en/*.pdf"]
 
@@ -128,7 +128,7 @@ def test_a_stream_ending_in_a_carriage_return_keeps_its_length(tmp_path: Path) -
 
     import pydyf
 
-    from briefs.write import _unambiguous_stream_ends
+    from briefs.publish.pdf import _unambiguous_stream_ends
 
     content = next(
         text

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefs.cli import app
-from briefs.quotes import numbers, states
+from briefs.numbers.reading import numbers, states
 
 FACTS = "facts/facts.yaml"
 

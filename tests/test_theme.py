@@ -14,10 +14,10 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 import briefs
-from briefs import incremental
+from briefs import keys
 from briefs.cli import app
+from briefs.compose.render import THEME, number_captions
 from briefs.new import RENAMED, SCAFFOLD
-from briefs.render import THEME, number_captions
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(briefs.__file__).parent
@@ -97,10 +97,10 @@ def test_a_theme_change_rebuilds_every_project(
 ) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(THEME, theme)
-    monkeypatch.setattr(incremental, "THEME", theme)
-    before = incremental.code_version()
+    monkeypatch.setattr(keys, "THEME", theme)
+    before = keys.code_version()
     _edit(theme / "style.css", "--ink: #1d2733;", "--ink: #000000;")
-    assert incremental.code_version() != before
+    assert keys.code_version() != before
 
 
 def test_numbering_follows_the_page() -> None:

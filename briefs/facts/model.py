@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from briefs import units
+from briefs.numbers import units
 
 LANGS = ("zh", "en")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from briefs import model
-from briefs.project import Project
-from briefs.quotes import states
-from briefs.sources import SourceText, flatten, read_source
+from briefs.facts import model
+from briefs.facts.project import Project
+from briefs.numbers.reading import states
+from briefs.sources.text import SourceText, flatten, read_source
 
 # A figure: digits, then perhaps 多/余, a multiplier and what is counted. Digits glued to letters
 # (5G, 22BGJ023, t_6979185), ordinals (第4版) and note marks ([1]) are not figures.

@@ -8,12 +8,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs import THEME, __version__
-from briefs.write import write_atomic
+from briefs.files import write_atomic
+from briefs.keys import code_version
 
 MANIFEST = ".brief-manifest.json"
 VARIANTS = ("report", "memo")
-_CODE = Path(__file__).parent
 
 
 def _sha(path: Path) -> str:
@@ -37,15 +36,6 @@ def _uses(rel: str, lang: str) -> bool:
     if parts[:2] == ["templates", "prose"] and len(parts) > 2 and parts[2] == other:
         return False
     return not (parts[:2] == ["templates", "strings"] and parts[-1] == f"{other}.yaml")
-
-
-def code_version() -> str:
-    """The package version plus a hash of its code and theme, so that an upgrade rebuilds."""
-    h = hashlib.sha256(__version__.encode())
-    theme = sorted(p for p in THEME.rglob("*") if p.is_file())
-    for path in [*sorted(_CODE.rglob("*.py")), *theme]:
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
 
 
 @dataclass

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 
-from briefs import formatting as fmt
-from briefs import model
+from briefs.facts import model
+from briefs.numbers import formatting as fmt
 
 
 @functools.cache

@@ -10,10 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from briefs import charts as charting
-from briefs import formatting as fmt
-from briefs.attached import facts_data
-from briefs.changes import (
+from briefs.build.changes import (
     EDITIONS,
     SNAPSHOT,
     Change,
@@ -24,21 +21,25 @@ from briefs.changes import (
     snapshot,
     write_snapshot,
 )
-from briefs.derive import Strings, derive, source_line
-from briefs.errors import RenderError, UsageError
-from briefs.fonts import FontSet, build_fonts, charset_of
-from briefs.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
-from briefs.project import Project, load_project
-from briefs.render import (
+from briefs.build.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
+from briefs.charts import draw as charting
+from briefs.compose.derive import Strings, derive, source_line
+from briefs.compose.render import (
     check_references,
     load_strings,
     render_html,
     stylesheet,
     template_files,
 )
-from briefs.typeset import Pdf, Typesetting
-from briefs.validate import Report, check_project
-from briefs.write import Attached, Typesetter, lock, swap_in, typesetting_processes
+from briefs.errors import RenderError, UsageError
+from briefs.facts.check import Report, check_project
+from briefs.facts.project import Project, load_project
+from briefs.files import lock, swap_in
+from briefs.fonts import FontSet, build_fonts, charset_of
+from briefs.numbers import formatting as fmt
+from briefs.publish.attached import facts_data
+from briefs.publish.pdf import Attached, Typesetter, typesetting_processes
+from briefs.publish.typeset import Pdf, Typesetting
 
 LANGS = ("zh", "en")
 STYLESHEET = "style.css"

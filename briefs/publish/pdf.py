@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from briefs.errors import BusyError, RenderError
+from briefs.errors import RenderError
 
 # WeasyPrint's notice that it subsets with fontTools because the system lacks libharfbuzz-subset
 # says nothing about the document; every other warning does and fails the build.
@@ -171,6 +170,25 @@ def _keep_footnotes_of_squeezed_lines() -> None:
     block._linebox_layout = linebox_layout
 
 
+@contextmanager
+def _font_timestamps(data: Attached | None) -> Iterator[None]:
+    """Date the embedded font subsets by the edition, not the clock.
+
+    Where the system lacks libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which
+    stamps each subset's `head.modified` with the time unless SOURCE_DATE_EPOCH is set; that alone
+    made two builds of the same brief differ.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    when = dt.datetime.fromisoformat(data.created) if data else dt.datetime(2000, 1, 1)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.replace(tzinfo=dt.UTC).timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def html_to_pdf(
     html_path: Path,
     pdf_path: Path,
@@ -216,9 +234,10 @@ def html_to_pdf(
                     relationship="Data",
                 )
             )
-        document.write_pdf(
-            str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=attachments
-        )
+        with _font_timestamps(data):
+            document.write_pdf(
+                str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=attachments
+            )
     finally:
         logger.removeHandler(handler)
     if handler.records:
@@ -232,16 +251,6 @@ def html_to_pdf(
             "every character must be drawn by the brief's own fonts"
         )
     return len(document.pages)
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers see the old content or the whole new one, never a part."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    if isinstance(data, str):
-        tmp.write_text(data, encoding="utf-8")
-    else:
-        tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _worker_start() -> None:
@@ -359,32 +368,3 @@ def typesetting_processes(given: Typesetter | None, jobs: int) -> Iterator[Types
         yield made
     finally:
         made.close()
-
-
-@contextmanager
-def lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder, or refuse at once if another build has it."""
-    import fcntl
-
-    out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "w")  # noqa: SIM115
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise BusyError(f"another build is writing to {out}; wait for it to finish") from None
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by the finished `staging` folder in (nearly) one step."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old.exists():
-        shutil.rmtree(old)

@@ -12,10 +12,10 @@ import jinja2
 from markupsafe import escape
 
 from briefs import THEME
-from briefs.citations import ProseCitations
+from briefs.compose.citations import ProseCitations
 from briefs.errors import InputError, Problem, RenderError
-from briefs.formatting import message
-from briefs.loader import load_yaml
+from briefs.facts.loader import load_yaml
+from briefs.numbers.formatting import message
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
 _REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")

@@ -20,7 +20,8 @@ from babel.numbers import (
 from babel.units import UnknownUnitError, format_unit, get_unit_name
 from num2words import num2words
 
-from briefs import model, units
+from briefs.facts import model
+from briefs.numbers import units
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 Length = Literal["short", "long"]

@@ -7,7 +7,6 @@ build into the same folder is kept as it is.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -15,19 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from briefs.fonts import FontSet
-from briefs.incremental import code_version
-from briefs.write import Attached, Typesetter
-
-
-def key(*pieces: str | bytes) -> str:
-    """A content key: the hash of the pieces, each length-prefixed so that none can run into
-    the next."""
-    h = hashlib.sha256()
-    for piece in pieces:
-        data = piece.encode("utf-8") if isinstance(piece, str) else piece
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()[:20]
+from briefs.keys import code_version, key
+from briefs.publish.pdf import Attached, Typesetter
 
 
 @dataclass

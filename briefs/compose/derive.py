@@ -8,12 +8,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from briefs import formatting as fmt
-from briefs import model
-from briefs.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.citations import CONTEXT_KEY, Citations, claim
 from briefs.errors import RenderError
-from briefs.project import Project
-from briefs.validate import Report, compute, is_due, section_labels
+from briefs.facts import model
+from briefs.facts.check import Report, compute, is_due, section_labels
+from briefs.facts.project import Project
+from briefs.numbers import formatting as fmt
 
 COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific

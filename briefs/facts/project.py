@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from briefs import model
-from briefs.domain import Domain
 from briefs.errors import InputError, Problem, UsageError
-from briefs.loader import Document, Loc, load_yaml
+from briefs.facts import model
+from briefs.facts.domain import Domain
+from briefs.facts.loader import Document, Loc, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 

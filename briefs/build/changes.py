@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefs import formatting as fmt
-from briefs import model
 from briefs.errors import InputError, Problem, UsageError
-from briefs.loader import parse_yaml
-from briefs.project import BRIEF_FILE, COMPUTED_FILE, validate_document
-from briefs.write import write_atomic
+from briefs.facts import model
+from briefs.facts.loader import parse_yaml
+from briefs.facts.project import BRIEF_FILE, COMPUTED_FILE, validate_document
+from briefs.files import write_atomic
+from briefs.numbers import formatting as fmt
 
 SNAPSHOT = "facts-snapshot.json"
 EDITIONS = ".editions"

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefs import __version__, model
-from briefs import formatting as fmt
-from briefs.domain import Domain
+from briefs import __version__
 from briefs.errors import RenderError
+from briefs.facts import model
+from briefs.facts.domain import Domain
+from briefs.files import write_atomic
 from briefs.fonts import FontSet
-from briefs.write import write_atomic
+from briefs.keys import code_version
+from briefs.numbers import formatting as fmt
 
 PALETTE = ["#1f4e79", "#2e8b8b", "#c98a2b", "#8c4a6b", "#6b7a8f", "#4f8a3c"]
 INK = "#1d2733"
@@ -436,13 +438,6 @@ def _clean(svg: bytes) -> bytes:
     return re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", svg)
 
 
-_CODE_FILES = ("charts.py", "domain.py", "formatting.py", "model.py", "units.py")
-# The code a chart's drawing depends on: this module, the number formats, units and the models.
-_CODE_HASH = hashlib.sha256(
-    b"".join((Path(__file__).parent / name).read_bytes() for name in _CODE_FILES)
-).hexdigest()
-
-
 def chart_key(
     chart: model.Chart, facts: dict[str, model.Fact], lang: str, fonts: FontSet, domain: Domain
 ) -> str:
@@ -455,7 +450,7 @@ def chart_key(
         "chart": chart.model_dump(mode="json", by_alias=True),
         "facts": [facts[i].model_dump(mode="json", by_alias=True) for i in used],
         "fonts": sorted(p.name for p in fonts.files.values()),
-        "code": _CODE_HASH,
+        "code": code_version(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 

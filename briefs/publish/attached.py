@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from briefs.project import Project
-from briefs.write import Attached
+from briefs.facts.project import Project
+from briefs.publish.pdf import Attached
 
 _CITED = re.compile(r'data-fact="([^"]+)"')
 

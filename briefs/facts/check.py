@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from briefs import model
 from briefs.errors import InputError, Problem
-from briefs.formatting import count, message
-from briefs.loader import Loc, load_yaml
-from briefs.project import BRIEF_FILE, Project
-from briefs.quotes import candidates, numbers, scale_of, states
-from briefs.sources import SourceText, flatten, read_source
+from briefs.facts import model
+from briefs.facts.loader import Loc, load_yaml
+from briefs.facts.project import BRIEF_FILE, Project
+from briefs.numbers.formatting import count, message
+from briefs.numbers.reading import candidates, numbers, scale_of, states
+from briefs.sources.text import SourceText, flatten, read_source
 
 
 class Reporter(Protocol):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from briefs.quotes import normalise as nfkc
+from briefs.numbers.reading import normalise as nfkc
 
 _SPACE = re.compile(r"\s+")
 CONTEXT = 12  # characters of the source shown either side of the closest passage

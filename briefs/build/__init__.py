@@ -1,0 +1,1 @@
+"""Turn a project into its outputs: the build's phases, what needs rebuilding, what changed."""

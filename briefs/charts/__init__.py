@@ -1,0 +1,1 @@
+"""Turn chart specifications and their facts into SVG charts."""

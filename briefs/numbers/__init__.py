@@ -1,0 +1,1 @@
+"""Turn numbers, units and periods into what they mean and back into text, per language."""

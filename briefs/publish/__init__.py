@@ -1,0 +1,1 @@
+"""Turn rendered HTML into PDFs: typesetting, PDF standards and the data attached."""

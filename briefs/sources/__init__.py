@@ -1,0 +1,1 @@
+"""Turn source files into text that quotes are found in, and into the figures they state."""
