@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -303,18 +303,20 @@ def render_pages(
 ) -> Pages:
     """Derive one language's view data and render its pages: HTML for screens, print pages."""
     strings = Strings(load_strings(project.paths.templates, lang))
-    context = derive(project, report, lang, strings)
+    view = derive(project, report, lang, strings)
     chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result, drawn)
-    context["charts"] = chart_ctx
-    context["changes"] = _change_rows(edition.changes, project, lang)
-    context["previous_edition"] = fmt.date(edition.previous, lang) if edition.previous else ""
-    context["memo_chart"] = project.brief.memo_chart or next(iter(chart_ctx), None)
-    context["fonts_css"] = "fonts.css"
-    context["stylesheet"] = STYLESHEET
+    view = replace(
+        view,
+        charts=chart_ctx,
+        changes=_change_rows(edition.changes, project, lang),
+        previous_edition=fmt.date(edition.previous, lang) if edition.previous else "",
+        memo_chart=project.brief.memo_chart or next(iter(chart_ctx), None),
+        stylesheet=STYLESHEET,
+    )
     pages = Pages(dict(chart_files), dict(print_charts))
     for variant in variants:
         progress(f"{lang}: rendering {variant}")
-        context["variant"] = variant
+        context = replace(view, variant=variant).context()
         html = render_html(
             project.paths.templates, variant, context, project.paths.cache / "templates"
         )

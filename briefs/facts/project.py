@@ -76,6 +76,11 @@ class Project:
         """The brief's groups, country names and display units."""
         return Domain.of(self.brief)
 
+    @functools.cached_property
+    def reference_numbers(self) -> dict[str, int]:
+        """Each source's number in the reference list: the order brief.yaml lists them in."""
+        return {s.id: i + 1 for i, s in enumerate(self.brief.sources)}
+
     def locate(
         self, item_id: str, field_path: str | Loc | None = None
     ) -> tuple[Path | None, int | None, int | None]:
