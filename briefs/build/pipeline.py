@@ -22,7 +22,8 @@ from briefs.build.changes import (
     write_snapshot,
 )
 from briefs.build.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
-from briefs.charts import draw as charting
+from briefs.charts import cache as charting
+from briefs.charts.describe import describe
 from briefs.compose.derive import Strings, derive, source_line
 from briefs.compose.render import (
     check_references,
@@ -151,7 +152,7 @@ def _chart_context(
             "id": chart.id,
             "file": f"{chart.id}.svg",
             "title": chart.title.get(lang),
-            "alt": charting.describe(chart, project.facts, lang, project.domain),
+            "alt": describe(chart, project.facts, lang, project.domain),
             "sources": [source_line(sources[s], lang) for s in cited],
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
