@@ -129,6 +129,7 @@ def _run_build(
     quiet: bool,
     verbose: bool,
     typesetter: Typesetter | None = None,
+    formats: tuple[str, ...] = (),
 ) -> bool:
     """One build with its report; returns False (after printing the error) if it failed.
 
@@ -138,7 +139,7 @@ def _run_build(
     from briefs.build.incremental import plan
 
     started = time.perf_counter()
-    todo = plan(root, target, langs, variants, force)
+    todo = plan(root, target, langs, variants, force, formats)
     if not todo.rebuild:
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
@@ -159,6 +160,7 @@ def _run_build(
                     planned=todo,
                     progress=progress,
                     typesetter=workers,
+                    formats=formats,
                 )
     except BriefError as exc:
         _report(exc)
@@ -213,7 +215,33 @@ def _variants(variant: str) -> tuple[str, ...]:
     return (variant,)
 
 
+def _formats(formats: str | None) -> tuple[str, ...]:
+    from briefs.build.incremental import FORMATS
+
+    if formats is None:
+        return ()
+    asked = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown or not asked:
+        typer.echo(
+            f"error: unknown format '{','.join(unknown) or formats}'; use a comma list of "
+            "html, pdf and docx",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
+    return asked
+
+
 LangOpt = Annotated[str, typer.Option("--lang", "-l", help="zh, en or all.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="What to write, a comma list of html, pdf and docx (Word, for review) "
+        "[default: `formats` in facts/brief.yaml, else html,pdf].",
+    ),
+]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Output folder [default: PROJECT/build].")
 ]
@@ -233,15 +261,17 @@ def build(
     ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    formats: FormatOpt = None,
 ) -> None:
-    """Build the brief: OUT/<lang>/<id>.html and .pdf, with charts and fonts beside them.
+    """Build the brief: OUT/<lang>/<id>.html and .pdf (and .docx), with charts and fonts.
 
     Only languages whose inputs changed since the last build are rebuilt; the build says
     what it rebuilt and why, and which facts changed.
     """
     root = project.resolve()
     target = (out or root / "build").resolve()
-    if not _run_build(root, target, _langs(lang), _variants(variant), force, quiet, verbose):
+    langs, variants, asked = _langs(lang), _variants(variant), _formats(formats)
+    if not _run_build(root, target, langs, variants, force, quiet, verbose, formats=asked):
         raise typer.Exit(state["exit"])
 
 
@@ -400,6 +430,33 @@ def extract(
         found = figures(source, source_texts(loaded)[source])
     typer.echo(candidates(found), nl=False)
     typer.echo(f"# {len(found)} figures in {source}", err=True)
+
+
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="A .docx written by `brief build --format docx`.")],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """List the figures a reviewer changed in a Word brief, against the facts they came from.
+
+    Each changed figure is shown with its fact ids, the text the brief printed, the text now
+    in the document (tracked changes counted as accepted) and where the fact is defined.
+    """
+    from briefs.publish.review import review as read_review
+    from briefs.publish.review import where_defined
+
+    found = read_review(file)
+    where = where_defined(project.resolve(), found)
+    for edit in found.edits:
+        new_text = "(deleted)" if edit.new is None else f"“{edit.new}”"
+        tracked = " (tracked change)" if edit.tracked else ""
+        typer.echo(f"changed: {' '.join(edit.facts)}: “{edit.old}” -> {new_text}{tracked}")
+        for fact_id in edit.facts:
+            typer.echo(f"  {fact_id}: {where.get(fact_id, 'not in this project')}")
+    typer.echo(
+        f"{len(found.edits)} of {found.figures} figures changed in {file.name} "
+        f"({found.brief}, {found.language}, edition {found.edition})"
+    )
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import docx
@@ -62,9 +62,10 @@ def word_document(html: str, lang: str, pictures: dict[str, Picture], data: Atta
     page = lxml_html.document_fromstring(html)
     meta = {m.get("name"): m.get("content") or "" for m in page.iter("meta") if m.get("name")}
     title = page.findtext(".//title") or ""
-    writer = _Writer(lang, pictures)
+    memo = "variant-memo" in _classes(page)
+    writer = _Writer(lang, pictures, memo)
     document = writer.document
-    parts.set_up_page(document, title)
+    parts.set_up_page(document, title, memo)
     writer.blocks(page.find("body"))
     writer.footnotes.attach()
     parts.attach_facts(document, _brief_id(data), data.content, writer.figures)
@@ -75,7 +76,7 @@ def word_document(html: str, lang: str, pictures: dict[str, Picture], data: Atta
     props.author, props.keywords = meta.get("author", ""), meta.get("keywords", "")
     props.language, props.comments = parts.Fonts.of(lang).lang, "brief"
     props.last_modified_by, props.revision = "brief", 1
-    props.created = props.modified = datetime.fromisoformat(edition).replace(tzinfo=timezone.utc)
+    props.created = props.modified = datetime.fromisoformat(edition).replace(tzinfo=UTC)
     buffer = io.BytesIO()
     document.save(buffer)
     return parts.reproducible(buffer.getvalue(), edition)
@@ -99,6 +100,7 @@ class _Writer:
 
     lang: str
     pictures: dict[str, Picture]
+    memo: bool  # the one-page memo: set smaller, as in print
     document: Any = field(init=False)
     footnotes: parts.Footnotes = field(init=False)
     figures: list[Figure] = field(default_factory=list)
@@ -109,7 +111,7 @@ class _Writer:
         body = self.document.element.body
         for paragraph in body.findall(qn("w:p")):
             body.remove(paragraph)
-        parts.set_up_styles(self.document, parts.Fonts.of(self.lang))
+        parts.set_up_styles(self.document, parts.Fonts.of(self.lang), 0.85 if self.memo else 1.0)
         self.footnotes = parts.Footnotes(self.document)
 
     def blocks(self, element: Any) -> None:
@@ -125,7 +127,8 @@ class _Writer:
             elif tag == "h1":
                 self.paragraph(where, child, "Title")
             elif tag in HEADINGS:
-                self.paragraph(where, child, HEADINGS[tag])
+                heading = self.paragraph(where, child, HEADINGS[tag])
+                heading.paragraph_format.page_break_before = _starts_page(child)
             elif tag in ("ul", "ol"):
                 self.list(where, child, 0, False)
             elif tag == "table":
@@ -150,7 +153,7 @@ class _Writer:
         self, where: Any, element: Any, style: str, classes: set[str] | None = None
     ) -> Paragraph:
         """One paragraph from an element's inline content."""
-        paragraph = where.add_paragraph(style=style)
+        paragraph: Paragraph = where.add_paragraph(style=style)
         if style == "Normal" and self.lang == "zh" and self.indented(element):
             paragraph.paragraph_format.first_line_indent = Pt(20)
         if style == "Caption":
@@ -178,12 +181,16 @@ class _Writer:
         style = "List Number" if ordered else "List Bullet"
         style += f" {depth + 1}" if depth else ""
         number = _restart_numbering(self.document) if ordered else None
+        summary = any("key-findings" in _classes(a) for a in element.iterancestors())
         for item in element.findall("li"):
             paragraph = where.add_paragraph(style=style)
             if number is not None:
                 _number(paragraph, number)
+            if summary:
+                _shade(paragraph)
             nested = [c for c in item if c.tag in ("ul", "ol")]
-            self.inline(item, paragraph, Look(size=8.5 if small else None), skip=nested)
+            look = Look(sans=True, size=8.5) if small else Look()
+            self.inline(item, paragraph, look, skip=nested)
             _trim(paragraph)
             for sub in nested:
                 self.list(where, sub, min(depth + 1, 1), small)
@@ -278,7 +285,7 @@ class _Writer:
         for index, row in enumerate(rows):
             if row.getparent().tag == "thead":
                 tr_pr = table.rows[index]._tr.get_or_add_trPr()
-                tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+                tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
         for row_at, col, rows_spanned, cols_spanned, cell in cells:
             target = table.cell(row_at, col)
             if rows_spanned > 1 or cols_spanned > 1:
@@ -307,8 +314,28 @@ class _Writer:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
-        shape = paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Inches(picture.width_in))
+        width = Inches(picture.width_in * (0.5 if self.memo else 1.0))
+        shape = paragraph.add_run().add_picture(io.BytesIO(picture.png), width=width)
         shape._inline.docPr.set("descr", image.get("alt") or "")
+
+
+def _starts_page(heading: Any) -> bool:
+    """As in print: the chapters begin after the contents, the appendices on a page of their own."""
+    section = heading.getparent()
+    if heading.tag != "h2" or section is None or section.tag != "section":
+        return False
+    before = section.getprevious()
+    if "part" in _classes(section):
+        return before is None and section.getparent().tag == "main"
+    return "appendix" in _classes(section) and before is not None and "part" in _classes(before)
+
+
+def _shade(paragraph: Paragraph) -> None:
+    """The tinted box the key findings stand in."""
+    parts.add_to_paragraph(
+        paragraph._p.get_or_add_pPr(),
+        f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="EEF3F8"/>',
+    )
 
 
 def _attr(text: str) -> str:

@@ -80,8 +80,11 @@ _ADDED_STYLES = (
 )
 
 
-def set_up_styles(document: Any, fonts: Fonts) -> None:
-    """Word's built-in styles in the theme's fonts, sizes and colours; notes, sources, tables."""
+def set_up_styles(document: Any, fonts: Fonts, scale: float = 1.0) -> None:
+    """Word's built-in styles in the theme's fonts, sizes and colours; notes, sources, tables.
+
+    `scale` shrinks every size (the one-page memo is set smaller, as in print).
+    """
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(defaults, fonts.serif, fonts.east_asian_serif, fonts.lang)
@@ -101,7 +104,7 @@ def set_up_styles(document: Any, fonts: Fonts) -> None:
             (fonts.sans, fonts.east_asian_sans) if sans else (fonts.serif, fonts.east_asian_serif)
         )
         _set_fonts(rpr, latin, east)
-        style.font.size = Pt(size)
+        style.font.size = Pt(round(size * scale * 2) / 2)
         style.font.color.rgb = RGBColor.from_string(colour)
         style.font.bold = bold
         style.font.italic = False
@@ -110,6 +113,80 @@ def set_up_styles(document: Any, fonts: Fonts) -> None:
         style.paragraph_format.line_spacing = 1.15 if sans else 1.3
     styles["Normal"].paragraph_format.line_spacing = 1.45 if fonts.lang == "zh-CN" else 1.35
     _remove_title_rule(styles["Title"])
+    add_to_paragraph(
+        styles["Heading 1"].element.get_or_add_pPr(),
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="2" '
+        f'w:color="{ACCENT}"/></w:pBdr>',
+    )
+    _font_table(document, fonts)
+
+
+# The paragraph properties that come after a border and shading, in the order Word's schema sets.
+_AFTER_SHADING = tuple(
+    f"w:{name}"
+    for name in [
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
+
+
+def add_to_paragraph(ppr: Any, xml: str) -> None:
+    """Add a border (pBdr) or shading (shd) to paragraph properties, in schema order."""
+    element = parse_xml(xml)
+    after = _AFTER_SHADING if element.tag == qn("w:shd") else ("w:shd", *_AFTER_SHADING)
+    ppr.insert_element_before(element, *after)
+
+
+# What Word may use where a reader lacks the theme's fonts: (family, alternative, charset).
+_FALLBACKS = {
+    "Source Serif 4": ("roman", "Times New Roman", "00"),
+    "Source Sans 3": ("swiss", "Arial", "00"),
+    "Noto Serif SC": ("roman", "SimSun", "86"),
+    "Noto Sans SC": ("swiss", "Microsoft YaHei", "86"),
+}
+
+
+def _font_table(document: Any, fonts: Fonts) -> None:
+    """Describe the theme's fonts (family, script) so that Word substitutes alike ones."""
+    part = document.part.part_related_by(RT.FONT_TABLE)
+    table = etree.fromstring(part.blob)
+    for name in dict.fromkeys(
+        (fonts.serif, fonts.sans, fonts.east_asian_serif, fonts.east_asian_sans)
+    ):
+        family, alternative, charset = _FALLBACKS[name]
+        table.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alternative}"/>'
+                f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/>'
+                '<w:pitch w:val="variable"/></w:font>'
+            )
+        )
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _remove_title_rule(style: Any) -> None:
@@ -122,12 +199,12 @@ def _remove_title_rule(style: Any) -> None:
         rpr.remove(spacing)
 
 
-def set_up_page(document: Any, running_head: str) -> None:
+def set_up_page(document: Any, running_head: str, memo: bool) -> None:
     """A4 with the PDF's margins; the title in the header and the page number in the footer."""
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(18)
-    section.left_margin, section.right_margin = Mm(18), Mm(18)
+    section.top_margin, section.bottom_margin = (Mm(16), Mm(14)) if memo else (Mm(20), Mm(18))
+    section.left_margin = section.right_margin = Mm(16) if memo else Mm(18)
     head = section.header.paragraphs[0]
     head.style = document.styles["Source Line"]
     head.add_run(running_head)
@@ -141,7 +218,8 @@ def add_field(paragraph: Any, instruction: str, shown: str) -> None:
     """A Word field (PAGE, TOC, SEQ …) with the result it shows until Word updates it."""
     runs = [
         f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>',
-        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} '
+        "</w:instrText></w:r>",
         f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
         f'<w:r {nsdecls("w")}><w:t xml:space="preserve">{_escape(shown)}</w:t></w:r>',
         f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
@@ -155,9 +233,7 @@ def add_toc(document: Any, heading: str, entries: list[str]) -> None:
     document.add_paragraph(heading, style="TOC Heading")
     first = document.add_paragraph(style="toc 1")
     first._p.append(
-        parse_xml(
-            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        )
+        parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>')
     )
     first._p.append(
         parse_xml(
@@ -184,7 +260,7 @@ class Footnotes:
     def __init__(self, document: Any) -> None:
         self.document = document
         self.root = parse_xml(
-            f'<w:footnotes {nsdecls("w")}>'
+            f"<w:footnotes {nsdecls('w')}>"
             '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/>'
             "</w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>"
             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
@@ -207,7 +283,7 @@ class Footnotes:
         para.append(
             parse_xml(
                 f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-                '<w:footnoteRef/></w:r>'
+                "<w:footnoteRef/></w:r>"
             )
         )
         para.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> </w:t></w:r>'))

@@ -174,6 +174,13 @@ class DisplayUnits(Strict):
         return (self.zh if lang == "zh" else self.en).get(unit)
 
 
+Format = Literal["html", "pdf", "docx"]
+
+
+def _default_formats() -> list[Format]:
+    return ["html", "pdf"]
+
+
 class Brief(Strict):
     """The brief's identity, edition date and sources (facts/brief.yaml)."""
 
@@ -231,6 +238,13 @@ class Brief(Strict):
         None,
         description="Where the brief's information ends (YYYY, YYYY-MM or YYYY-MM-DD), shown "
         "apart from the edition date (default: the date of the newest source).",
+    )
+
+    formats: list[Format] = Field(
+        default_factory=_default_formats,
+        min_length=1,
+        description="What `brief build` writes when no --format is given: html, pdf, docx "
+        "(Word, for review rounds).",
     )
 
     @field_validator("information_cutoff")
