@@ -243,8 +243,9 @@ class _Writer:
         shown = _SPACE.sub(" ", element.text_content())
         n = len(self.figures) + 1
         self.figures.append(Figure(n, facts, shown.strip()))
+        # The title (alias) repeats the tag: LibreOffice 7.4 keeps only the title on saving.
         sdt = parse_xml(
-            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{_attr(facts)}"/>'
+            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{_attr(facts)}#{n}"/>'
             f'<w:tag w:val="{_attr(facts)}#{n}"/><w:id w:val="{n}"/>'
             '<w:lock w:val="sdtLocked"/><w:text/></w:sdtPr><w:sdtContent/></w:sdt>'
         )

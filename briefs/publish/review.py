@@ -46,11 +46,14 @@ def review(path: Path) -> Review:
     once the changes are accepted.
     """
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
     try:
         document = docx.Document(str(path))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UsageError(f"{path}: not a Word (.docx) file that can be read: {exc}") from None
+    except (PackageNotFoundError, OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UsageError(f"{path}: not a Word (.docx) file that can be read ({exc})") from None
     root = facts_part(document)
     if root is None:
         raise UsageError(
@@ -83,11 +86,12 @@ def _controls(body: Any) -> dict[int, tuple[str, bool]]:
     """Each figure's content control by number: its text now, and whether changes are tracked."""
     found: dict[int, tuple[str, bool]] = {}
     for sdt in body.iter(qn("w:sdt")):
-        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
         content = sdt.find(qn("w:sdtContent"))
-        if tag is None or content is None:
+        if content is None:
             continue
-        _, _, number = (tag.get(qn("w:val")) or "").rpartition("#")
+        names = [sdt.find(f"{qn('w:sdtPr')}/{qn(kind)}") for kind in ("w:tag", "w:alias")]
+        name = next((e.get(qn("w:val")) for e in names if e is not None and e.get(qn("w:val"))), "")
+        _, _, number = (name or "").rpartition("#")
         if not number.isdigit() or int(number) in found:
             continue
         text = "".join(t.text or "" for t in content.iter(qn("w:t")))
