@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -247,12 +248,15 @@ class _Writer:
         sdt = parse_xml(
             f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{_attr(facts)}#{n}"/>'
             f'<w:tag w:val="{_attr(facts)}#{n}"/><w:id w:val="{n}"/>'
-            '<w:lock w:val="sdtLocked"/><w:text/></w:sdtPr><w:sdtContent/></w:sdt>'
+            '<w:lock w:val="sdtLocked"/></w:sdtPr><w:sdtContent/></w:sdt>'
         )
         run = self.text(paragraph, shown, look)
         if run is None:
             return
         sdt.find(qn("w:sdtContent")).append(run._r)
+        if run._r.rPr is not None:
+            # A plain-text control sets its text in its own run properties (LibreOffice does).
+            sdt.find(qn("w:sdtPr")).insert(0, deepcopy(run._r.rPr))
         paragraph._p.append(sdt)
 
     def footnote(self, element: Any, paragraph: Paragraph) -> None:
@@ -297,14 +301,22 @@ class _Writer:
 
     def cell(self, target: Any, cell: Any) -> None:
         """A table cell: its text in the table's style, header cells bold, lists as lists."""
+        look = Look(bold=cell.tag == "th")
         paragraph = target.paragraphs[0]
         paragraph.style = self.document.styles["Table Text"]
-        look = Look(bold=cell.tag == "th", size=None)
-        lists = [c for c in cell if c.tag in ("ul", "ol")]
-        self.inline(cell, paragraph, look, skip=lists)
-        _trim(paragraph)
-        for sub in lists:
-            self.list(target, sub, 0, True)
+        self.text(paragraph, cell.text, look)
+        for child in cell:
+            if child.tag in ("ul", "ol"):
+                self.list(target, child, 0, True)
+                paragraph = target.add_paragraph(style="Table Text")
+            elif isinstance(child.tag, str):
+                self.inline_element(child, paragraph, look)
+            self.text(paragraph, child.tail, look)
+        for each in target.paragraphs:
+            _trim(each)
+            # White space around a list leaves empty paragraphs; a cell keeps at least one.
+            if len(target.paragraphs) > 1 and _empty(each):
+                each._p.getparent().remove(each._p)
 
     def picture(self, image: Any) -> None:
         """A chart as a PNG picture at print resolution, with the page's alt text."""
@@ -360,6 +372,12 @@ def _apply(run: Any, look: Look, lang: str) -> None:
         run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), fonts.east_asian_sans)
 
 
+def _empty(paragraph: Paragraph) -> bool:
+    """Whether a paragraph shows nothing: no text, figure or footnote call."""
+    shown = (qn("w:t"), qn("w:sdt"), qn("w:footnoteReference"), qn("w:drawing"))
+    return not any((e.text or "").strip() or e.tag != qn("w:t") for e in paragraph._p.iter(*shown))
+
+
 def _trim(paragraph: Paragraph, first: int = 0) -> None:
     """Strip the white space HTML would not show at a paragraph's start and end.
 
@@ -401,9 +419,12 @@ def _column_widths(table: Any, cells: list[tuple[int, int, int, int, Any]], widt
     total = sum(weight)
     text_width = 174 / 25.4  # A4 less the margins, in inches
     table.autofit = False
+    grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
     for col, share in enumerate(weight):
+        width = Inches(text_width * share / total)
+        grid[col].w = width
         for cell in table.columns[col].cells:
-            cell.width = Inches(text_width * share / total)
+            cell.width = width
 
 
 def _restart_numbering(document: Any) -> int:
