@@ -281,19 +281,20 @@ def watch(
     out: OutOpt = None,
     project: ProjectOpt = Path("."),
     variant: VariantOpt = "all",
+    formats: FormatOpt = None,
 ) -> None:
     """Rebuild on every save of a fact, chart or template; print errors and keep watching."""
     from briefs.publish.pdf import Typesetter
 
     root = project.resolve()
     target = (out or root / "build").resolve()
-    langs, variants = _langs(lang), _variants(variant)
+    langs, variants, asked = _langs(lang), _variants(variant), _formats(formats)
     # One set of typesetting processes for the whole session: rebuilds skip loading WeasyPrint.
     # A termination signal ends the session like Ctrl-C, so that they are shut down too.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     workers = Typesetter(len(langs) * len(variants))
     try:
-        _watch(root, target, langs, variants, workers)
+        _watch(root, target, (langs, variants, asked), workers)
     except KeyboardInterrupt:
         pass
     finally:
@@ -303,15 +304,16 @@ def watch(
 def _watch(
     root: Path,
     target: Path,
-    langs: tuple[str, ...],
-    variants: tuple[str, ...],
+    asked: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
     workers: Typesetter,
 ) -> None:
+    """Build, then build again on every change; `asked` is the languages, variants, formats."""
     from watchfiles import watch as watch_files
 
     from briefs.build.incremental import input_files
 
-    _run_build(root, target, langs, variants, False, False, False, workers)
+    langs, variants, formats = asked
+    _run_build(root, target, langs, variants, False, False, False, workers, formats)
     folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
     announced = False
     # Announce only once the watcher runs (its first empty yield), so no early save is missed.
@@ -328,7 +330,7 @@ def _watch(
             continue
         names = sorted({_rel(Path(path)) for _, path in changed if Path(path).is_file()})
         typer.echo(f"changed: {', '.join(names)}")
-        _run_build(root, target, langs, variants, False, False, False, workers)
+        _run_build(root, target, langs, variants, False, False, False, workers, formats)
 
 
 @app.command()

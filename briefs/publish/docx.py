@@ -323,7 +323,11 @@ class _Writer:
         source = image.get("src") or ""
         picture = self.pictures.get(source)
         if picture is None:
-            raise RenderError(f"Word document: no picture for image '{source}'")
+            raise RenderError(
+                f"Word document: the page shows the image '{source}', which is not one of the "
+                "brief's charts; Word output carries the charts only: remove the image from "
+                "the template, or build without docx"
+            )
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
