@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = [sys.executable, "-m", "briefs.cli"]
 NAME = "china-asean-digital"
+LANGS = ("zh", "en")
 # Peak memory of the largest process a command starts (the command or one of its workers).
 _PEAK = (
     "import resource, subprocess, sys;"
@@ -246,7 +247,7 @@ def main() -> None:
         times = [run([*BRIEF, "--help"])[0] for _ in range(5)]
         row("brief --help (median of 5)", f"{sorted(times)[2]:.2f} s", "≤ 0.3 s")
         run(build_cmd(project, out, "--force"), warm)
-        for lang in ("zh", "en"):
+        for lang in LANGS:
             pdf = out / lang / f"{NAME}.pdf"
             row(
                 f"{lang} report: pages, PDF size",
@@ -258,6 +259,14 @@ def main() -> None:
                 f"{html_size(out / lang) / 1e6:.2f} MB",
                 "≤ 2 MB",
             )
+        seconds = run(build_cmd(project, out, "--format", "docx", "--force"), warm)[0]
+        sizes = ", ".join(
+            f"{lang} {(out / lang / f'{NAME}.docx').stat().st_size / 1e6:.2f} MB" for lang in LANGS
+        )
+        row(
+            "Word files --lang all --format docx (--force); report sizes",
+            f"{seconds:.1f} s; {sizes}",
+        )
         report_time = run(
             build_cmd(project, out, "--lang", "zh", "--variant", "report", "--force"),
             warm,

@@ -120,7 +120,6 @@ class _Writer:
         where = self.document
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
-            classes = _classes(child)
             if not tag or tag in _SKIPPED:
                 continue
             if tag == "nav":
@@ -129,7 +128,8 @@ class _Writer:
                 self.paragraph(where, child, "Title")
             elif tag in HEADINGS:
                 heading = self.paragraph(where, child, HEADINGS[tag])
-                heading.paragraph_format.page_break_before = _starts_page(child)
+                if _starts_page(child):
+                    heading.paragraph_format.page_break_before = True
             elif tag in ("ul", "ol"):
                 self.list(where, child, 0, False)
             elif tag == "table":
@@ -139,20 +139,9 @@ class _Writer:
             elif tag in _CONTAINERS:
                 self.blocks(child)
             else:
-                self.paragraph(where, child, self.style_of(child, classes), classes)
+                self.paragraph(where, child, _style_of(_classes(child)))
 
-    def style_of(self, element: Any, classes: set[str]) -> str:
-        if "subtitle" in classes:
-            return "Subtitle"
-        if "chart-title" in classes:
-            return "Caption"
-        if classes & _SMALL:
-            return "Source Line"
-        return "Normal"
-
-    def paragraph(
-        self, where: Any, element: Any, style: str, classes: set[str] | None = None
-    ) -> Paragraph:
+    def paragraph(self, where: Any, element: Any, style: str) -> Paragraph:
         """One paragraph from an element's inline content."""
         paragraph: Paragraph = where.add_paragraph(style=style)
         if style == "Normal" and self.lang == "zh" and self.indented(element):
@@ -171,6 +160,7 @@ class _Writer:
         return not around & {"key-findings", "box", "memo", "changes"}
 
     def contents(self, nav: Any) -> None:
+        """The contents list becomes Word's own table of contents."""
         heading = nav.find(".//h2")
         entries = [_text(li) for li in nav.iter("li")]
         if entries:
@@ -205,6 +195,7 @@ class _Writer:
             self.text(paragraph, child.tail, look)
 
     def inline_element(self, element: Any, paragraph: Paragraph, look: Look) -> None:
+        """One inline element: a figure, a footnote, a citation, emphasis, a number, text."""
         tag, classes = element.tag, _classes(element)
         if tag == "data" and element.get("data-fact"):
             self.figure(element, paragraph, look)
@@ -334,6 +325,17 @@ class _Writer:
         width = Inches(picture.width_in * (0.5 if self.memo else 1.0))
         shape = paragraph.add_run().add_picture(io.BytesIO(picture.png), width=width)
         shape._inline.docPr.set("descr", image.get("alt") or "")
+
+
+def _style_of(classes: set[str]) -> str:
+    """The Word style of a paragraph of the page, by its class."""
+    if "subtitle" in classes:
+        return "Subtitle"
+    if "chart-title" in classes:
+        return "Caption"
+    if classes & _SMALL:
+        return "Source Line"
+    return "Normal"
 
 
 def _starts_page(heading: Any) -> bool:

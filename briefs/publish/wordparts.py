@@ -70,6 +70,7 @@ _PARAGRAPH_STYLES: dict[str, tuple[bool, float, str, bool, float, float]] = {
     "List Bullet": (False, 10, INK, False, 0, 3),
     "List Bullet 2": (False, 10, INK, False, 0, 3),
     "List Number": (False, 10, INK, False, 0, 3),
+    "List Number 2": (False, 10, INK, False, 0, 3),
 }
 # Styles Word knows by name but python-docx's template lacks: (name, id, sans?, size, colour).
 _ADDED_STYLES = (
