@@ -312,6 +312,11 @@ def _sources_of(fact: model.Fact, facts: dict[str, model.Fact]) -> list[str]:
     return [fact.source, *(facts[other].source for other in fact.corroborates)]
 
 
+def _after(date: str, cutoff: str) -> bool:
+    """Whether a date lies after the cut-off, compared at the precision both have."""
+    return date[: len(cutoff)] > cutoff[: len(date)]
+
+
 def timeline(project: Project, rows: Rows) -> list[dict[str, Any]]:
     """Dated facts the project's timeline rule admits, each event once (corroborating reports
     cite their sources), oldest first."""
@@ -336,6 +341,9 @@ def timeline(project: Project, rows: Rows) -> list[dict[str, Any]]:
             **rows.short(f.id),
             "date": fmt.date(f.date or "", lang),
             "text": rows.texts.labels[f.id],
+            # An event dated after the information cut-off cannot have happened as far as the
+            # sources know: it was announced or scheduled.
+            "scheduled": _after(f.date or "", project.brief.cutoff),
             "refs": sorted(
                 {numbers[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]}
             ),
@@ -371,6 +379,8 @@ def masthead(project: Project, lang: str) -> dict[str, Any]:
         "as_of_iso": brief.as_of,
         "cutoff": fmt.date(brief.cutoff, lang),
         "cutoff_iso": brief.cutoff,
+        # English says "on 11 March 2026" but "in November 2025" and "in 2025".
+        "cutoff_on": "" if lang == "zh" else ("on" if len(brief.cutoff) == 10 else "in"),
         "source_count": len(brief.sources),
     }
 
