@@ -1,4 +1,4 @@
-"""What a first brief on a new topic gets wrong in print: dates past the cut-off, wording, tables."""
+"""What a first brief on a new topic gets wrong in print: dates past the cut-off, wording."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def test_an_event_after_the_cutoff_reads_as_scheduled(example: Path, runner: Cli
     theme: data
     date: "2026-11-27"
     label: {zh: 示例市数据交易大会举办, en: Example City data fair held}
-    text: {zh: 示例市数据交易大会定于2026年11月举办。, en: Example City's data fair is set for November 2026.}
+    text:
+      zh: 示例市数据交易大会定于2026年11月举办。
+      en: Example City's data fair is set for November 2026.
     source: example-bulletin
     quote: "示例市数据交易大会定于2026年11月27日举办"
 """,
