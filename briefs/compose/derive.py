@@ -155,6 +155,8 @@ def _country_rows(
                 f.id,
             )
         )
+        if not related and not table.all_members:
+            continue
         # "One more item" is no use to a reader: show it instead.
         listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
         rows.append(

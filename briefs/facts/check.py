@@ -12,6 +12,7 @@ from typing import Protocol
 from briefs.errors import InputError, Problem
 from briefs.facts import model
 from briefs.facts.loader import Loc, load_yaml
+from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
 from briefs.numbers.formatting import count, message
 from briefs.numbers.reading import candidates, numbers, scale_of, states
@@ -48,6 +49,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, not wrong for sure
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
@@ -333,6 +335,7 @@ def _tally(where: Where) -> Report:
         rechecks=rechecks,
         conflicts=sorted((a, b) for a, b in conflicts),
         due=[f.id for f in facts.values() if is_due(f, project.brief.as_of)],
+        warnings=country_warnings(project),
     )
 
 

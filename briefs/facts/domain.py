@@ -7,15 +7,21 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import yaml
 from babel import Locale
 
+from briefs import THEME
 from briefs.facts import model
 from briefs.numbers import formatting as fmt
 
 
 @functools.cache
 def _cldr_names(lang: str) -> dict[str, str]:
-    return dict(Locale.parse(fmt.LOCALES[lang]).territories)
+    """CLDR's country names, with the theme's reader-facing names where CLDR's are for menus."""
+    names = dict(Locale.parse(fmt.LOCALES[lang]).territories)
+    readers = yaml.safe_load((THEME / "country_names.yaml").read_text(encoding="utf-8"))
+    names.update({code: text[lang] for code, text in readers.items()})
+    return names
 
 
 @dataclass(frozen=True)

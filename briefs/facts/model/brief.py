@@ -138,6 +138,11 @@ class CountryTable(Strict):
     sections: list[str] = Field(
         default_factory=list, description="Only facts of these sections (default: all)."
     )
+    all_members: bool = Field(
+        default=False,
+        description="List every member, also those the brief has no facts about (default: "
+        "only members with facts, so that a large group does not fill pages with empty rows).",
+    )
 
 
 class DisplayUnit(Strict):
