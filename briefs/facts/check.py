@@ -439,5 +439,31 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
                 "compare like with like",
                 where,
             )
-        elif len(set(periods)) != len(periods) and chart.type in ("line", "bar"):
-            problem(chart.id, f"series '{series.label.en}': two facts share a period")
+        elif chart.type == "line" and len(set(periods)) != len(periods):
+            problem(
+                chart.id,
+                f"series '{series.label.en}': two facts share a period, so one point would hide "
+                "the other; give each its own series",
+                where,
+            )
+    if chart.type in ("bar", "grouped"):
+        _one_bar_each(chart, facts, problem)
+
+
+def _one_bar_each(chart: model.Chart, facts: dict[str, model.Fact], problem: Reporter) -> None:
+    """Within a series, each fact needs a bar of its own: two facts of one period (and not of
+    one country each) would be drawn one behind the other."""
+    of = model.categories(chart, facts)
+    for index, series in enumerate(chart.series):
+        seen: dict[tuple[str, str], str] = {}
+        for i in series.facts:
+            if of[i] in seen:
+                problem(
+                    chart.id,
+                    f"series '{series.label.en}': {seen[of[i]]} and {i} would be drawn as one "
+                    f"bar ({of[i][1]}); compare countries in one period with one country per "
+                    "fact, list the facts by label with type: barh, or put them in separate "
+                    "series of a grouped chart",
+                    ("series", index, "facts"),
+                )
+            seen.setdefault(of[i], i)
