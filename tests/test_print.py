@@ -125,3 +125,22 @@ def test_a_large_groups_table_lists_the_members_with_facts(
     assert result.exit_code == 0, result.output
     en = (example / "build/en/example-brief.html").read_text(encoding="utf-8")
     assert en.count('<th scope="row">') >= 20
+
+
+def test_a_group_the_brief_uses_is_spelled_out(example: Path, runner: CliRunner) -> None:
+    _append(
+        example / "facts/brief.yaml",
+        "groups:\n  - code: LITHIUM\n    name: {zh: 锂三角, en: Lithium triangle}\n"
+        "    members: [AR, BO, CL]\n",
+    )
+    facts = example / FACTS
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(
+        text.replace("    theme: talent\n", "    theme: talent\n    countries: [LITHIUM]\n", 1)
+    )
+    result = runner.invoke(app, ["build", "--project", str(example)])
+    assert result.exit_code == 0, result.output
+    en = _text((example / "build/en/example-brief.html").read_text(encoding="utf-8"))
+    zh = _text((example / "build/zh/example-brief.html").read_text(encoding="utf-8"))
+    assert "Lithium triangle: Argentina, Bolivia and Chile." in en
+    assert "锂三角包括阿根廷、玻利维亚和智利。" in zh

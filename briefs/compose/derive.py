@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
@@ -387,6 +388,25 @@ def masthead(project: Project, lang: str) -> dict[str, Any]:
     }
 
 
+def groups(project: Project, lang: str) -> list[dict[str, Any]]:
+    """The project's own groups that facts or charts use, with their members named, for the data
+    note; the country table's group lists its members there already."""
+    brief, domain = project.brief, project.domain
+    used = {c for f in project.facts.values() for c in f.countries}
+    used |= {c for chart in project.charts.values() for c in chart.countries}
+    tabled = brief.country_table.group if brief.country_table else None
+    return [
+        {
+            "name": group.name.get(lang),
+            "members": format_list(
+                [domain.name(code, lang) for code in group.members], locale=fmt.LOCALES[lang]
+            ),
+        }
+        for group in brief.groups
+        if group.code in used and group.code != tabled and group.list_members
+    ]
+
+
 @dataclass(frozen=True)
 class View:
     """Everything a page template receives; README's "Writing a template" documents each name."""
@@ -410,6 +430,7 @@ class View:
     references: list[dict[str, Any]]
     facts_total: int
     due_ids: list[str]
+    groups: list[dict[str, Any]]
     # Filled in by the build once charts are drawn and the edition is compared.
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -457,4 +478,5 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
         references=references(project, lang),
         facts_total=len(project.facts),
         due_ids=[f.id for f in project.facts.values() if is_due(f, brief.as_of)],
+        groups=groups(project, lang),
     )

@@ -112,6 +112,11 @@ class Group(Strict):
     code: str = Field(pattern=_GROUP, description="Code facts use, e.g. EU, G7, RCEP.")
     name: Text = Field(description="Name in both languages.")
     members: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes of members.")
+    list_members: bool = Field(
+        default=True,
+        description="Name the members in the data note, where facts or charts use the group "
+        "(false for a group every reader knows, such as the EU).",
+    )
 
     @field_validator("code")
     @classmethod
