@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -83,11 +84,25 @@ def short_cite(src: model.Source, lang: str) -> str:
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
 
+_FIGURE_HEAD = re.compile(r"^(.*?)((?:(?:[A-Z]{2,3}|[^\sA-Za-z\d]+)\s?)?\d.*)$", re.S)
+
+
+def glued(text: str) -> str:
+    """A figure whose number stays with its scale and unit (and a currency code before it)
+    across line ends, while words of a qualifier before it may break: "more than
+    US$108\u00a0billion", "about RMB\u00a0138\u00a0billion". Keeping the whole phrase on one
+    line instead left wide gaps in justified lines and stray fragments at line ends."""
+    found = _FIGURE_HEAD.match(text)
+    if found is None:
+        return text
+    return found[1] + found[2].replace(" ", "\u00a0")
+
+
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
     ids = " ".join(fact_ids)
     return Markup(
         f'<data class="{css}" value="{escape(value)}" data-fact="{escape(ids)}" '
-        f'title="{escape(title)}">{escape(text)}</data>'
+        f'title="{escape(title)}">{escape(glued(text))}</data>'
     )
 
 
