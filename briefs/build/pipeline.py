@@ -25,6 +25,7 @@ from briefs.build.changes import (
 from briefs.build.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
 from briefs.charts import cache as charting
 from briefs.charts.describe import describe
+from briefs.compose.confine import templates_outside
 from briefs.compose.derive import Strings, derive, source_line
 from briefs.compose.render import (
     check_references,
@@ -33,7 +34,7 @@ from briefs.compose.render import (
     stylesheet,
     template_files,
 )
-from briefs.errors import RenderError, UsageError
+from briefs.errors import InputError, RenderError, UsageError
 from briefs.facts.check import Report, check_project
 from briefs.facts.project import Project, load_project
 from briefs.files import lock, swap_in
@@ -116,6 +117,9 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
     """Load and cross-check a project, including the facts its templates refer to."""
     project = load_project(root)
     report = check_project(project)
+    outside = templates_outside(project.paths.templates)
+    if outside:
+        raise InputError(outside)
     known = set(project.facts) | set(project.computed)
     refs = check_references(project.paths.templates, known, {s.id for s in project.brief.sources})
     return project, report, refs

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from briefs.errors import InputError, Problem
 from briefs.facts import model
+from briefs.facts.inside import not_text, source_file
 from briefs.facts.loader import Loc, load_yaml
 from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
@@ -215,12 +216,19 @@ def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     listing = project.paths.facts / BRIEF_FILE
-    for src in project.brief.sources:
-        path = project.paths.facts / src.file
-        if not path.is_file():
-            problems.append(
-                Problem(f"source '{src.id}': file {src.file} not found under facts/", listing)
+    lines = load_yaml(listing)
+    for index, src in enumerate(project.brief.sources):
+        line = lines.where(("sources", index, "file"))[0]
+        try:
+            path = source_file(project.paths.root, src.file, listing, line)
+        except InputError as exc:
+            problems.extend(
+                Problem(f"source '{src.id}': {p.message}", listing, line) for p in exc.problems
             )
+            continue
+        why = not_text(path, src.file)
+        if why is not None:
+            problems.append(Problem(f"source '{src.id}': {why}", listing, line))
             continue
         excerpt = src.excerpt
         try:
@@ -232,6 +240,7 @@ def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
                 Problem(
                     f"source '{src.id}': excerpt marker {missing.args[0]!r} is not in {src.file}",
                     listing,
+                    line,
                 )
             )
     return texts, problems

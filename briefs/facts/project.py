@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 from briefs.errors import InputError, Problem, UsageError
 from briefs.facts import model
 from briefs.facts.domain import Domain
+from briefs.facts.inside import check_links
 from briefs.facts.loader import Document, Loc, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -183,6 +184,7 @@ def load_project(root: Path) -> Project:
     """Load and schema-check every YAML file of a brief project; collect all problems first."""
     paths = Paths(root)
     brief_path = paths.facts / BRIEF_FILE
+    check_links(root)
     if not brief_path.is_file():
         raise UsageError(
             f"{root} is not a brief project: {brief_path} is missing "
