@@ -342,11 +342,12 @@ def check(
     Also reports coverage: how many figures in each source no fact captures yet, and which
     facts the brief never cites.
     """
-    from briefs.build.pipeline import check_project_files
+    from briefs.build.pipeline import check_project_files, check_rendering
     from briefs.compose.render import cited_facts
     from briefs.sources.mining import coverage
 
     loaded, report, refs = check_project_files(project.resolve())
+    pages = check_rendering(loaded, report)
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(
@@ -370,7 +371,10 @@ def check(
     if verbose:
         for fact_id in found.uncited:
             typer.echo(f"  never cited: {fact_id}")
-    typer.echo(f"ok: {report.summary()}; {refs} fact references in templates")
+    typer.echo(
+        f"ok: {report.summary()}; {refs} fact references in templates; "
+        f"{pages} pages rendered, every cited fact covered by its note"
+    )
 
 
 @app.command()

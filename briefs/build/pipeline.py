@@ -135,19 +135,25 @@ def _chart_context(
     project: Project, lang: str, fonts: FontSet, result: BuildResult, drawn: set[tuple[str, str]]
 ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
     """Chart captions for the templates, and the SVG files for screens and for print."""
-    contexts: dict[str, Any] = {}
     files: dict[str, bytes] = {}
     printed: dict[str, bytes] = {}
-    sources = {s.id: s for s in project.brief.sources}
     for chart in project.charts.values():
         svg, print_svg = charting.render_chart(
             chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
         fresh = (lang, chart.id) in drawn
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
-        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         files[f"{chart.id}.svg"] = svg
         printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
+    return chart_captions(project, lang), files, printed
+
+
+def chart_captions(project: Project, lang: str) -> dict[str, Any]:
+    """What the templates show of each chart: title, file, alt text, sources, note."""
+    contexts: dict[str, Any] = {}
+    sources = {s.id: s for s in project.brief.sources}
+    for chart in project.charts.values():
+        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         contexts[chart.id] = {
             "id": chart.id,
             "file": f"{chart.id}.svg",
@@ -158,7 +164,28 @@ def _chart_context(
             "note": chart.note.get(lang) if chart.note else "",
             "size": chart.size,
         }
-    return contexts, files, printed
+    return contexts
+
+
+def check_rendering(project: Project, report: Report) -> int:
+    """Derive and render every page of every language as a build would (charts are not drawn,
+    nothing is typeset), so that a check fails on whatever would stop the build's rendering.
+    Returns the number of pages rendered."""
+    rendered = 0
+    for lang in LANGS:
+        strings = Strings(load_strings(project.paths.templates, lang))
+        captions = chart_captions(project, lang)
+        view = replace(
+            derive(project, report, lang, strings),
+            charts=captions,
+            memo_chart=project.brief.memo_chart or next(iter(captions), None),
+            stylesheet=STYLESHEET,
+        )
+        for variant in VARIANTS:
+            context = replace(view, variant=variant).context()
+            render_html(project.paths.templates, variant, context, project.paths.cache / "templates")
+            rendered += 1
+    return rendered
 
 
 def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dict[str, str]]:
