@@ -178,6 +178,8 @@ def _run_build(
         pages = f" ({count(output.pages, 'page')})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
+    for problem in result.report.warnings if result.report else []:
+        typer.echo(f"warning: {problem}", err=True)
     summary = result.report.summary() if result.report else ""
     typer.echo(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
@@ -336,18 +338,26 @@ def check(
             "--verbose", "-v", help="List the figures no fact captures and the facts never cited."
         ),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail on prose that copies a run of words from a source (a warning)."
+        ),
+    ] = False,
 ) -> None:
-    """Validate the project without rendering and print a one-line summary.
+    """Validate the project and render every page (without typesetting): a one-line summary.
 
     Also reports coverage: how many figures in each source no fact captures yet, and which
     facts the brief never cites.
     """
-    from briefs.build.pipeline import check_project_files, check_rendering
+    from briefs.build.pipeline import check_project_files, rendered_pages
     from briefs.compose.render import cited_facts
     from briefs.sources.mining import coverage
 
-    loaded, report, refs = check_project_files(project.resolve())
-    pages = check_rendering(loaded, report)
+    loaded, report, refs = check_project_files(project.resolve(), strict)
+    pages = sum(1 for _ in rendered_pages(loaded, report))
+    for problem in report.warnings:
+        typer.echo(f"warning: {problem}", err=True)
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,8 +32,9 @@ from briefs.compose.render import (
     stylesheet,
     template_files,
 )
-from briefs.errors import RenderError, UsageError
-from briefs.facts.check import Report, check_project
+from briefs.errors import InputError, RenderError, UsageError
+from briefs.compose.wording import copy_problems, typed_problems
+from briefs.facts.check import Report, check_project, read_texts
 from briefs.facts.project import Project, load_project
 from briefs.files import lock, swap_in
 from briefs.fonts import FontSet, build_fonts, charset_of
@@ -111,12 +112,20 @@ def visible_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def check_project_files(root: Path) -> tuple[Project, Report, int]:
-    """Load and cross-check a project, including the facts its templates refer to."""
+def check_project_files(root: Path, strict: bool = False) -> tuple[Project, Report, int]:
+    """Load and cross-check a project, including the facts its templates refer to and the
+    wording of its prose: a typed figure is an error; a run copied from a source is a warning
+    in the report, or with `strict` an error."""
     project = load_project(root)
     report = check_project(project)
     known = set(project.facts) | set(project.computed)
     refs = check_references(project.paths.templates, known, {s.id for s in project.brief.sources})
+    texts, _ = read_texts(project)
+    copied = copy_problems(project, texts)
+    problems = typed_problems(project) + (copied if strict else [])
+    if problems:
+        raise InputError(problems)
+    report.warnings.extend(copied)
     return project, report, refs
 
 
@@ -167,11 +176,10 @@ def chart_captions(project: Project, lang: str) -> dict[str, Any]:
     return contexts
 
 
-def check_rendering(project: Project, report: Report) -> int:
-    """Derive and render every page of every language as a build would (charts are not drawn,
-    nothing is typeset), so that a check fails on whatever would stop the build's rendering.
-    Returns the number of pages rendered."""
-    rendered = 0
+def rendered_pages(project: Project, report: Report) -> Iterator[tuple[str, str, str]]:
+    """Derive and render every page of every language as a build would, without drawing charts
+    or typesetting: (language, variant, HTML) for each. `brief check` renders them all, so that it
+    fails on whatever would stop a build's rendering."""
     for lang in LANGS:
         strings = Strings(load_strings(project.paths.templates, lang))
         captions = chart_captions(project, lang)
@@ -183,9 +191,10 @@ def check_rendering(project: Project, report: Report) -> int:
         )
         for variant in VARIANTS:
             context = replace(view, variant=variant).context()
-            render_html(project.paths.templates, variant, context, project.paths.cache / "templates")
-            rendered += 1
-    return rendered
+            html = render_html(
+                project.paths.templates, variant, context, project.paths.cache / "templates"
+            )
+            yield lang, variant, html
 
 
 def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dict[str, str]]:
