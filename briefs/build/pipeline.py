@@ -32,8 +32,8 @@ from briefs.compose.render import (
     stylesheet,
     template_files,
 )
-from briefs.errors import InputError, RenderError, UsageError
 from briefs.compose.wording import copy_problems, typed_problems
+from briefs.errors import InputError, RenderError, UsageError
 from briefs.facts.check import Report, check_project, read_texts
 from briefs.facts.project import Project, load_project
 from briefs.files import lock, swap_in

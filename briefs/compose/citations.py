@@ -88,9 +88,8 @@ def cite_page(html: str, citations: Citations) -> str:
         end = html.find(_REGION_END)
         if end < 0:
             return html
-        begin = None
-        for begin in _REGION.finditer(html, 0, end):
-            pass
+        # The innermost region: the last one to open before the first one to end.
+        begin = max(_REGION.finditer(html, 0, end), key=lambda m: m.start(), default=None)
         if begin is None:
             raise RenderError("a prose template's output is not where the page expects it")
         template = Path(unquote(begin[2]))
@@ -110,7 +109,7 @@ def _uncovered_problem(item: Uncovered, template: Path) -> Problem:
         "sentence, or end the sentence before the next fact's",
         template,
         fact_line(template, item.fact),
-        item.fact,
+        fact=item.fact,
     )
 
 
@@ -306,7 +305,7 @@ def _sentence_stops(html: str, block: _Block) -> list[tuple[int, int]]:
     The calls follow the end of the sentence, glued to its full stop (and closing quotes) so
     that they never begin a line.
     """
-    stops = []
+    stops: list[tuple[int, int]] = []
     for start, end in block.text:
         text = html[start:end]
         for index, char in enumerate(text):

@@ -90,9 +90,7 @@ def _words(text: str) -> list[tuple[str, int]]:
     name: list[str] = []
     for match in _WORD.finditer(normalise(text)):
         word = match.group(0)
-        if word[0].isupper() and name and name[-1][0].isupper() or (
-            name and word in _IN_NAMES and name[-1][0].isupper()
-        ):
+        if name and (word[0].isupper() or (word in _IN_NAMES and name[-1][0].isupper())):
             name.append(word)
             found[-1] = (" ".join(name).lower(), found[-1][1])
             continue
@@ -175,7 +173,9 @@ def copies(
         noted = {fact_sources[f] for f in line.cites if f in fact_sources}
         for segment, quoted in _segments(line.words):
             for part in segment.split(BREAK):
-                pieces = [p for p, _ in (_characters(part, names) if by_character else _words(part))]
+                pieces = [
+                    p for p, _ in (_characters(part, names) if by_character else _words(part))
+                ]
                 for source_id, index in indexes.items():
                     if (sources[source_id].language in _BY_CHARACTER) != by_character:
                         continue

@@ -37,9 +37,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         # Compiled code depends on brief's own code too (the prose marks, the extensions).
-        bytecode = jinja2.FileSystemBytecodeCache(
-            str(cache), f"__jinja2_{code_version()}_%s.cache"
-        )
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache), f"__jinja2_{code_version()}_%s.cache")
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(THEME))]
@@ -227,7 +225,7 @@ def syntax_problem(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, nam
     """A template syntax error in the author's words; a block never closed is located where it
     opens, not at the end of the file where Jinja notices it."""
     path = Path(exc.filename or name)
-    if "Unexpected end of template" in exc.message and exc.source is not None:
+    if "Unexpected end of template" in (exc.message or "") and exc.source is not None:
         opened = _unclosed(env, exc.source)
         if opened is not None:
             tag, line = opened

@@ -18,7 +18,9 @@ def _shown(path: Path, root: Path) -> Path:
 
 def typed_problems(project: Project) -> list[Problem]:
     """A figure typed into prose, with the facts to print it from where some state it."""
-    lines = [line for _, path in prose_templates(project.paths.templates) for line in prose_lines(path)]
+    lines = [
+        line for _, path in prose_templates(project.paths.templates) for line in prose_lines(path)
+    ]
     problems = []
     for typed in typed_figures(lines, project):
         use = " or ".join(f'{{{{ F["{fact_id}"] }}}}' for fact_id in typed.facts)
@@ -30,7 +32,7 @@ def typed_problems(project: Project) -> list[Problem]:
         problems.append(
             Problem(
                 f"the figure '{typed.text}' is typed into the prose; {fix} (README, \"Figures "
-                "in prose\", lists the numbers that may be typed)",
+                'in prose", lists the numbers that may be typed)',
                 _shown(typed.line.template, project.paths.root),
                 typed.line.number,
             )
