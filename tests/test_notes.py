@@ -75,7 +75,8 @@ MIXED = {
 YEAR_ALONE = {
     "en": "<p>The authority expects its second container terminal to open in "
     '{{ Y["second-terminal-2026"] }}, which would ease the pressure on the quays.</p>',
-    "zh": '<p>第二集装箱码头预计于{{ Y["second-terminal-2026"] }}投入运营，届时码头压力将有所缓解。</p>',
+    "zh": '<p>第二集装箱码头预计于{{ Y["second-terminal-2026"] }}投入运营，'
+    "届时码头压力将有所缓解。</p>",
 }
 
 
@@ -100,7 +101,10 @@ def _with_harbour(project: Path) -> Path:
 
 def _page(project: Path, lang: str) -> str:
     loaded, report, _ = check_project_files(project)
-    return next(h for l, v, h in rendered_pages(loaded, report) if l == lang and v == "report")
+    pages = rendered_pages(loaded, report)
+    return next(
+        html for language, variant, html in pages if (language, variant) == (lang, "report")
+    )
 
 
 def _notes(paragraph: str) -> list[list[str]]:
