@@ -172,6 +172,7 @@ def chart_captions(project: Project, lang: str) -> dict[str, Any]:
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
             "size": chart.size,
+            "facts": " ".join(chart.fact_ids),
         }
     return contexts
 

@@ -264,7 +264,8 @@ def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
             stack.append((name, _Block()))
             blocks.append(stack[-1][1])
         facts = _FACTS.search(match.group(3) or "")
-        ids = tuple(facts.group(1).split()) if facts else ()
+        # A chart cites its facts' sources in its own source line, not in a note.
+        ids = tuple(facts.group(1).split()) if facts and name != "figure" else ()
         if ids and not stack:
             raise InputError(
                 [
