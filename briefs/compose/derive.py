@@ -461,6 +461,15 @@ class View:
         return {**names, "claim": claim, CONTEXT_KEY: self.citations}
 
 
+def _marked(texts: dict[str, str]) -> dict[str, Markup]:
+    """Periods and dates as prose prints them: marked with their fact, which a sentence resting
+    on them cites like a figure."""
+    return {
+        fact_id: Markup(f'<span class="when" data-fact="{escape(fact_id)}">{escape(text)}</span>')
+        for fact_id, text in texts.items()
+    }
+
+
 def derive(project: Project, report: Report, lang: str, strings: Strings) -> View:
     """Build the view data of one language: every figure formatted here."""
     brief = project.brief
@@ -478,8 +487,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
             "value or date to show; cite its statement with T or claim",
             texts.figures | texts.spelled,
         ),
-        Y=Lookup("Y", "period or date", texts.periods),
-        D=Lookup("D", "date (D is for events; use Y for a figure's period)", texts.dates),
+        Y=Lookup("Y", "period or date", _marked(texts.periods)),
+        D=Lookup("D", "date (D is for events; use Y for a figure's period)", _marked(texts.dates)),
         T=texts.texts,
         L=texts.labels,
         sections=[{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],

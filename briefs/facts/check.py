@@ -50,7 +50,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)  # worth a look, not wrong for sure
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; errors when strict
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
