@@ -14,7 +14,7 @@ from briefs.facts import model
 from briefs.facts.loader import Loc, load_yaml
 from briefs.facts.project import BRIEF_FILE, Project
 from briefs.numbers.formatting import count, message
-from briefs.numbers.reading import candidates, numbers, scale_of, states
+from briefs.numbers.reading import describe, numbers, states
 from briefs.sources.text import SourceText, flatten, read_source
 
 
@@ -67,17 +67,16 @@ class Report:
 
 
 def _value_problem(fact: model.Fact, where: Where) -> Problem | None:
-    """The value must be a number its quote states, converted through the fact's unit."""
+    """The value must be a number its quote states (read in the source's language), in the
+    fact's currency and unit, converted through the fact's unit."""
     value = fact.value if fact.value is not None else math.nan
-    if states(value, fact.quote, fact.unit):
+    language = where.sources[fact.source].language
+    if states(value, fact.quote, fact.unit, language=language):
         return None
-    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW).
-    unit = f" {fact.unit}" if fact.unit and scale_of(fact.unit) is None else ""
+    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW); a number in
+    # another currency or in percent for percentage points, with why it cannot be the value.
     stated = (
-        ", ".join(
-            f"{s} (= {candidates(s, fact.unit)[0][0]:.15g}{unit})" for s in numbers(fact.quote)
-        )
-        or "no number"
+        ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
     )
     return where.problem(
         fact.id,
