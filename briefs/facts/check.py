@@ -75,9 +75,7 @@ def _value_problem(fact: model.Fact, where: Where) -> Problem | None:
         return None
     # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW); a number in
     # another currency or in percent for percentage points, with why it cannot be the value.
-    stated = (
-        ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
-    )
+    stated = ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
     return where.problem(
         fact.id,
         f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "

@@ -226,7 +226,9 @@ def _arabic(match: re.Match[str], rules: Grammar) -> tuple[float, float]:
     return value, 10.0 ** -len(fraction) * multiplier
 
 
-def _currency(text: str, start: int, tail: re.Match[str] | None) -> tuple[str | None, frozenset[str]]:
+def _currency(
+    text: str, start: int, tail: re.Match[str] | None
+) -> tuple[str | None, frozenset[str]]:
     """The currency mark before (R$ 250, ₦2.3, USD 5) or after (250 reais, 2630亿美元) a number."""
     before = _before().search(text[max(0, start - 6) : start])
     if before and before["mark"]:

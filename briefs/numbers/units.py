@@ -163,7 +163,7 @@ def registry() -> Any:
 
     # pint parses its definitions file on every start unless it may keep a cache. Our own
     # definitions replace pint's (kt is no knot here), so redefinition is expected, not logged.
-    ureg = pint.UnitRegistry(cache_folder=default_cache() / "pint", on_redefinition="ignore")
+    ureg: Any = pint.UnitRegistry(cache_folder=default_cache() / "pint", on_redefinition="ignore")
     for line in DEFINITIONS:
         ureg.define(line)
     return ureg
@@ -292,6 +292,16 @@ def convert(value: float, unit: str, shown: str) -> float:
     return float(f"{magnitude:.12g}")
 
 
+def ladder_step(value: float, unit: str, steps: list[str]) -> int:
+    """Which unit of a ladder (t, kt, Mt, from small to large) a figure is written in: the
+    smallest while it stays under 10,000 there (8,800 t), else the largest in which it is at
+    least 1 (45 kt, 6 Mt)."""
+    sizes = [abs(convert(value, unit, step)) for step in steps]
+    if not sizes or sizes[0] < 10_000:
+        return 0
+    return max(i for i, size in enumerate(sizes) if size >= 1 or i == 0)
+
+
 def symbol(unit: str) -> str:
     """pint's short symbol for a unit (GW, kWh, t, km²): the user's own for the field's units."""
     if unit in registry() and any(unit in line.split(" = ")[2:] for line in DEFINITIONS):
@@ -302,7 +312,10 @@ def symbol(unit: str) -> str:
 def cldr_name(unit: str) -> str:
     """The unit's name as CLDR spells its ids (gigawatt, kilowatt-hour), for Babel's format_unit."""
     name = str(registry().Unit(pint_text(unit))).replace("_", "-")
+    name = _CLDR_IDS.get(name, name)
     return re.sub(r"^(\S+) \*\* ([23])$", lambda m: f"{_POWERS[m[2]]}-{m[1]}", name)
 
 
 _POWERS = {"2": "square", "3": "cubic"}
+# pint's names that CLDR spells otherwise (its tonne is pint's metric ton; its barrel the oil one).
+_CLDR_IDS = {"metric-ton": "tonne", "bbl": "barrel"}
