@@ -13,6 +13,7 @@ from briefs.errors import InputError, Problem
 from briefs.facts import model
 from briefs.facts.loader import Loc, load_yaml
 from briefs.facts.project import BRIEF_FILE, Project
+from briefs.facts.typed import text_numbers
 from briefs.numbers.formatting import count, message
 from briefs.numbers.reading import describe, numbers, states
 from briefs.sources.text import SourceText, flatten, read_source
@@ -279,6 +280,7 @@ FACT_CHECKS: tuple[Callable[[model.Fact, Where], list[Problem]], ...] = (
     _quote,
     _links,
     _derivation,
+    text_numbers,
 )
 
 

@@ -127,6 +127,7 @@ class Stated:
     mark: str | None = None
     falls: bool = False
     year: bool = False
+    at: tuple[int, int] = (0, 0)  # where it stands in the normalised text
 
     def __str__(self) -> str:
         return self.text
@@ -260,7 +261,7 @@ def numbers(quote: str, language: str = "en") -> list[Stated]:
             parsed = _chinese(match["chinese"])
             unit = tail["unit"] if tail else None
             if parsed is not None:
-                found.append(Stated(match[0], parsed[0], parsed[1], unit))
+                found.append(Stated(match[0], parsed[0], parsed[1], unit, at=match.span()))
             continue
         found.append(_stated(text, match, tail, rules, previous))
         previous = position
@@ -297,6 +298,7 @@ def _stated(
         mark,
         _falls(text, match.start(), previous),
         year,
+        (match.start(), match.start() + len(match[0].rstrip())),
     )
 
 
