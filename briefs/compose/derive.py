@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.outcomes import outcome
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
@@ -296,6 +297,11 @@ class Rows:
             "event": fact.value is None,
         }
 
+    def due(self, fact_id: str) -> dict[str, Any]:
+        """A forecast, target or plan whose year has passed, with the outcome a source reports."""
+        met = outcome(self.project.facts[fact_id], self.project.facts)
+        return {**self.short(fact_id), "outcome": self.short(met.id) if met else None}
+
     def rechecks(self, report: Report) -> list[dict[str, Any]]:
         """Derived figures recomputed from their inputs, for the data note."""
         facts, lang = self.project.facts, self.lang
@@ -452,7 +458,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
         timeline_chart=brief.timeline.chart if brief.timeline is not None else None,
         countries=countries,
         conflicts=[{"a": rows.short(a), "b": rows.short(b)} for a, b in report.conflicts],
-        due=[rows.short(i) for i in report.due],
+        due=[rows.due(i) for i in report.due],
         rechecks=rows.rechecks(report),
         references=references(project, lang),
         facts_total=len(project.facts),

@@ -82,6 +82,11 @@ class Fact(Strict):
         description="Facts (often from other sources) that report the same event or figure; "
         "the timeline shows them once, citing every source.",
     )
+    outcome: str | None = Field(
+        None,
+        description="For a target, forecast or plan: the fact reporting what came of it (default: "
+        "the one actual figure of the same theme, unit, countries and year, if there is one).",
+    )
 
     @field_validator("value", mode="before")
     @classmethod
