@@ -115,9 +115,9 @@ _MINUS = "-−"
 
 @dataclass(frozen=True)
 class Stated:
-    """A number a quote states: its value, the rounding of its last digit, its unit, the
-    currencies its mark may stand for, whether the quote says it fell, and whether it is a
-    year (never a quantity)."""
+    """A number a quote states: its value, the rounding of its last digit, the unit word written
+    after it, the currencies its mark may stand for, whether it is in percent or percentage
+    points, whether the quote says it fell, and whether it is a year (never a quantity)."""
 
     text: str
     value: float
@@ -127,6 +127,7 @@ class Stated:
     mark: str | None = None
     falls: bool = False
     year: bool = False
+    measure: str | None = None  # "percent" or "points" (percentage points)
     at: tuple[int, int] = (0, 0)  # where it stands in the normalised text
 
     def __str__(self) -> str:
@@ -277,16 +278,15 @@ def _stated(
 ) -> Stated:
     """One Arabic number with what stands around it; `previous` ends the number before it."""
     value, step = _arabic(match, rules)
-    unit = None
-    if tail:
-        unit = "points" if tail["points"] else "percent" if tail["percent"] else tail["unit"]
+    unit = tail["unit"] if tail else None
+    measure = next((m for m, _ in MEASURES if tail and tail[m]), None)
     mark, currency = _currency(text, match.start(), tail)
     scaled = match["scale"] or match["glued"] or match["more"]
     following = text[match.end() : match.end() + 1]
     year = (
         re.fullmatch(r"\d{4}", match["arabic"]) is not None
         and 1900 <= value <= 2100
-        and not (scaled or unit or currency or match["sign"])
+        and not (scaled or measure or currency or match["sign"] or _names_unit(unit))
         and not re.match(r"[\u4e00-\u9fff]", following.replace("年", ""))
     )
     return Stated(
@@ -298,8 +298,15 @@ def _stated(
         mark,
         _falls(text, match.start(), previous),
         year,
+        measure,
         (match.start(), match.start() + len(match[0].rstrip())),
     )
+
+
+def _names_unit(word: str | None) -> bool:
+    """Whether a word after a number is a unit (tons, 千瓦, GW), not the next word of a sentence
+    ("in 2023 the", "em 2023 e"): the quoted unit names, and symbols with a capital."""
+    return word is not None and (word in units.QUOTED_UNITS or not word.islower())
 
 
 def pint_convert(value: float, written: str, unit: str) -> float | None:
@@ -318,6 +325,9 @@ def pint_convert(value: float, written: str, unit: str) -> float | None:
 # How a figure's unit relates to the numbers a quote writes: None when it does not apply.
 Converter = Callable[[float, str, str], float | None]
 
+
+# The unit words of quotes, under the name other modules know them by.
+UNIT_NAMES = units.QUOTED_UNITS
 
 # Units whose figures a quote writes as the number itself, once 万, 亿 or billion is applied.
 PLAIN_UNITS = frozenset(
@@ -347,9 +357,8 @@ def mismatch(stated: Stated, unit: str | None) -> str | None:
     if stated.currency and top not in stated.currency:
         codes = "/".join(sorted(stated.currency)) if len(stated.currency) < 4 else "a dollar"
         return f"in {stated.mark} ({codes}), not {top}"
-    pair = {stated.unit, top}
-    if pair == {"percent", "points"}:
-        return f"in {'percentage points' if stated.unit == 'points' else 'percent'}, not {top}"
+    if {stated.measure, top} == {"percent", "points"}:
+        return f"in {'percentage points' if stated.measure == 'points' else 'percent'}, not {top}"
     return None
 
 
