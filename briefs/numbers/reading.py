@@ -391,7 +391,16 @@ def describe(stated: Stated, unit: str | None) -> str:
         return f"{stated.mark or ''}{' ' if stated.mark else ''}{stated} ({why})"
     found = candidates(stated, unit)
     shown = f" {unit}" if unit and scale_of(unit) is None else ""
-    return f"{stated} (= {found[0][0]:.15g}{shown})" if found else str(stated)
+    return f"{stated} (= {plain(found[0][0])}{shown})" if found else str(stated)
+
+
+def plain(value: float) -> str:
+    """A number for messages, in full and without floating-point dust (2300000000000000, 0.3)."""
+    text = f"{value:.15g}"
+    if "e" not in text:
+        return text
+    digits = f"{value:.{max(0, 15 - len(str(int(abs(value)))))}f}"
+    return digits.rstrip("0").rstrip(".") if "." in digits else digits
 
 
 def states(
