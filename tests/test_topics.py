@@ -1,5 +1,5 @@
-"""Figures of other topics, checked in their sources' languages and printed as a specialist would:
-payments in Brazil (Portuguese), energy prices in France and Germany, minerals and naira (English)."""
+"""Figures of other topics, checked in their sources' languages and printed as a specialist
+would: payments in Brazil (Portuguese), energy in France and Germany, minerals and naira."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ SOURCES = {
         "pagamentos.txt",
         "Relatório de pagamentos (texto ilustrativo escrito para os testes do brief)\n\n"
         "Em 2023, os pagamentos instantâneos somaram R$ 1.234,56 bilhões e 47,3% dos adultos "
-        "usaram o Pix. A taxa de inadimplência caiu 0,9 ponto percentual, de 5,1% para 4,2%. A meta para 2023 era "
-        "de 50% dos adultos.\n",
+        "usaram o Pix. A taxa de inadimplência caiu 0,9 ponto percentual, de 5,1% para 4,2%. "
+        "A meta para 2023 era de 50% dos adultos.\n",
     ),
     "fr": (
         "energie.txt",
