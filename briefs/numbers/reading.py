@@ -305,8 +305,11 @@ def _stated(
 
 def _names_unit(word: str | None) -> bool:
     """Whether a word after a number is a unit (tons, 千瓦, GW), not the next word of a sentence
-    ("in 2023 the", "em 2023 e"): the quoted unit names, and symbols with a capital."""
-    return word is not None and (word in units.QUOTED_UNITS or not word.islower())
+    ("in 2023 the", "em 2023 e"): the quoted unit names, symbols with a capital, and the
+    lower-case symbols of the field (t, km, bbl)."""
+    return word is not None and (
+        word in units.QUOTED_UNITS or word in units.LOWER_SYMBOLS or not word.islower()
+    )
 
 
 def pint_convert(value: float, written: str, unit: str) -> float | None:

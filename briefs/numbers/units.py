@@ -66,6 +66,10 @@ QUOTED_UNITS = {
     "barrel": "bbl",
 }
 
+# Lower-case unit symbols a quote may write after a figure; other lower-case words after a year
+# ("in 2023 the") are the sentence going on, though pint reads "a" as a year and "in" as inches.
+LOWER_SYMBOLS = frozenset({"t", "kt", "kg", "km", "km2", "m2", "m3", "ha", "bbl", "toe", "boe"})
+
 # Currency marks a quote writes before or after a figure, with the ISO codes each may stand for.
 # Words that name a family ("dollars", "$") take every CLDR currency of that name; see `marks()`.
 _MARK_CODES = {
