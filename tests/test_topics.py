@@ -304,3 +304,11 @@ def test_a_fall_keeps_its_minus_in_the_data_note(built: tuple[Path, dict[str, st
     zh, en = (re.sub(r"\s+", " ", built[1][lang]) for lang in ("zh", "en"))
     assert "−0.9 percentage points → −0.9 percentage points (agrees" in en
     assert "−0.9个百分点 → −0.9个百分点（与重算结果一致）" in zh
+
+
+def test_a_price_chart_names_its_axis(built: tuple[Path, dict[str, str]]) -> None:
+    project = built[0]
+    en = (project / "build" / "en" / "copper-prices.svg").read_text(encoding="utf-8")
+    zh = (project / "build" / "zh" / "copper-prices.svg").read_text(encoding="utf-8")
+    assert "US$ thousand per tonne" in en
+    assert "万美元/吨" in zh
