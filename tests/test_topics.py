@@ -312,3 +312,23 @@ def test_a_price_chart_names_its_axis(built: tuple[Path, dict[str, str]]) -> Non
     zh = (project / "build" / "zh" / "copper-prices.svg").read_text(encoding="utf-8")
     assert "US$ thousand per tonne" in en
     assert "万美元/吨" in zh
+
+
+def test_one_source_is_a_source(built_example: Path) -> None:
+    # The example's chart and memo draw on its one source.
+    build = built_example / "build" / "en"
+    page = (build / "example-brief.html").read_text(encoding="utf-8")
+    memo = (build / "example-brief-memo.html").read_text(encoding="utf-8")
+    assert '<p class="chart-source">Source: “Example City' in page
+    assert '<p class="memo-sources">Source: ' in memo
+
+
+def test_a_command_that_writes_nothing_does_not_speak_of_outputs(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["new", str(tmp_path / "full")])
+    assert result.exit_code != 0
+    assert "not empty" in result.output
+    assert "last good outputs" not in result.output
