@@ -160,8 +160,7 @@ Shown = DisplayUnitLike | list[DisplayUnitLike]
 
 
 class DisplayUnits(Strict):
-    """Per language: fact unit -> the unit it is shown in, or a ladder of units from small to
-    large, each figure taking the step a specialist would write (converted with pint)."""
+    """Per language: fact unit -> the unit it is shown in, or a ladder of them (t, kt, Mt)."""
 
     zh: dict[str, Shown] = Field(default_factory=dict, description="For Chinese.")
     en: dict[str, Shown] = Field(default_factory=dict, description="For English.")
