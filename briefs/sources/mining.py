@@ -145,10 +145,13 @@ def source_texts(project: Project) -> dict[str, SourceText]:
     return texts
 
 
-def captured_by(figure: Figure, facts: list[model.Fact], text: SourceText) -> bool:
-    """Whether a fact of the source quotes the figure and holds its value."""
+def captured_by(
+    figure: Figure, facts: list[model.Fact], text: SourceText, language: str = "en"
+) -> bool:
+    """Whether a fact of the source quotes the figure and holds its value (read in the
+    source's language, as the check reads it)."""
     for fact in facts:
-        if fact.value is None or not states(fact.value, figure.text, fact.unit):
+        if fact.value is None or not states(fact.value, figure.text, fact.unit, language=language):
             continue
         quote = flatten(fact.quote)
         # A source may repeat a passage: any place the quote stands may cover the figure.
@@ -169,9 +172,8 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
         text = texts[src.id]
         found = figures(src.id, text)
         own = by_source.get(src.id, [])
-        result.append(
-            SourceCoverage(src.id, len(found), [f for f in found if not captured_by(f, own, text)])
-        )
+        missing = [f for f in found if not captured_by(f, own, text, src.language)]
+        result.append(SourceCoverage(src.id, len(found), missing))
     used = set(cited)
     for chart in project.charts.values():
         used.update(chart.fact_ids)
