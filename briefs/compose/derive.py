@@ -11,11 +11,13 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.outcomes import outcome
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
 from briefs.numbers import formatting as fmt
+from briefs.numbers import results
 
 COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
@@ -121,12 +123,19 @@ def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings)
     return " · ".join(parts)
 
 
-def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
-    if comp.method in ("growth", "cagr", "share"):
-        return fmt.percent(value, lang)
-    if comp.method in ("ratio", "increase"):
-        return fmt.multiple(value, lang)
-    return fmt.number(value, lang)
+def computed_text(
+    project: Project, method: str, value: float, parts: list[model.Fact], lang: str
+) -> tuple[float, str]:
+    """A computed result rounded to its inputs' precision and printed in its unit (a difference
+    of percentages in percentage points, with a true minus), like any figure."""
+    if method in ("growth", "cagr", "share"):
+        return round(value, 1), fmt.percent(value, lang)
+    if method in ("ratio", "increase"):
+        return round(value, 1), fmt.multiple(value, lang)
+    inputs = [p.value for p in parts if p.value is not None]
+    shown = results.rounded(method, value, inputs)
+    unit = results.unit(method, parts[0].unit if parts else None)
+    return shown, project.domain.figure(shown, unit, "exact", lang)
 
 
 def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str, places: set[str]) -> bool:
@@ -196,6 +205,8 @@ class FactTexts:
     dates: dict[str, str]
     texts: dict[str, Markup]
     labels: dict[str, str]
+    # Tables and charts show a fall with its minus (−0.8); prose says it fell (figures).
+    tabled: dict[str, Markup] = field(default_factory=dict)
 
 
 def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[Markup, ...]:
@@ -203,7 +214,7 @@ def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[
     spell it out."""
     css = f"fact kind-{fact.kind}"
     if fact.value is not None and fact.unit is not None:
-        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang, prose=True)
         if lang == "en" and fact.derived and fact.derived.method == "increase":
             # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
             shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
@@ -222,9 +233,15 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
     """Format every fact once: figure, figure in words, period, date, sentence and label."""
     texts = FactTexts({}, {}, {}, {}, {}, {})
     for fact in project.facts.values():
-        formed = _figure(fact, project, lang, _fact_title(fact, project, lang, strings))
+        title = _fact_title(fact, project, lang, strings)
+        formed = _figure(fact, project, lang, title)
         if formed:
             texts.figures[fact.id] = formed[0]
+        if fact.value is not None and fact.unit is not None and fact.value < 0:
+            signed = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+            texts.tabled[fact.id] = _data(
+                fact.value, [fact.id], title, signed, f"fact kind-{fact.kind}"
+            )
         if len(formed) > 1:
             texts.spelled[fact.id] = formed[1]
         if fact.date:
@@ -244,9 +261,9 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
         value = compute(
             comp.method, [p.value for p in parts if p.value is not None], [p.year for p in parts]
         )
-        shown = _computed_text(comp, value, lang)
+        value, shown = computed_text(project, comp.method, value, parts, lang)
         title = f"{strings['computed']}{comp.label.get(lang)}"
-        texts.figures[comp.id] = _data(round(value, 6), comp.from_, title, shown, "fact computed")
+        texts.figures[comp.id] = _data(value, comp.from_, title, shown, "fact computed")
         texts.labels[comp.id] = comp.label.get(lang)
     return texts
 
@@ -288,7 +305,7 @@ class Rows:
         return {
             "id": fact.id,
             "label": self.texts.labels[fact.id],
-            "figure": self.texts.figures.get(fact.id, Markup("")),
+            "figure": self.texts.tabled.get(fact.id) or self.texts.figures.get(fact.id, Markup("")),
             "when": self.texts.periods.get(fact.id, ""),
             "kind": fmt.KIND[self.lang][fact.kind],
             "source": src.shown(src.publisher, self.lang),
@@ -298,18 +315,19 @@ class Rows:
             "event": fact.value is None,
         }
 
+    def due(self, fact_id: str) -> dict[str, Any]:
+        """A forecast, target or plan whose year has passed, with the outcome a source reports."""
+        met = outcome(self.project.facts[fact_id], self.project.facts)
+        return {**self.short(fact_id), "outcome": self.short(met.id) if met else None}
+
     def rechecks(self, report: Report) -> list[dict[str, Any]]:
         """Derived figures recomputed from their inputs, for the data note."""
         facts, lang = self.project.facts, self.lang
         rows = []
         for r in report.rechecks:
-            if r.method in ("growth", "cagr"):
-                computed = fmt.percent(r.computed, lang)
-            elif r.method in ("ratio", "increase"):
-                computed = fmt.multiple(r.computed, lang)
-            else:
-                unit = facts[r.fact].unit or "count"
-                computed = self.project.domain.figure(r.computed, unit, "exact", lang)
+            derived = facts[r.fact].derived
+            parts = [facts[i] for i in derived.from_] if derived else []
+            computed = computed_text(self.project, r.method, r.computed, parts, lang)[1]
             rows.append(
                 {
                     "fact": self.short(r.fact),
@@ -497,7 +515,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
         timeline_chart=brief.timeline.chart if brief.timeline is not None else None,
         countries=countries,
         conflicts=[{"a": rows.short(a), "b": rows.short(b)} for a, b in report.conflicts],
-        due=[rows.short(i) for i in report.due],
+        due=[rows.due(i) for i in report.due],
         rechecks=rows.rechecks(report),
         references=references(project, lang),
         facts_total=len(project.facts),

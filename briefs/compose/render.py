@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -132,6 +133,12 @@ def cited_facts(templates: Path) -> set[str]:
     return found
 
 
+def _close(name: str, known: set[str]) -> str:
+    """The known id a misspelt one most likely means, as a hint to end a message."""
+    match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
 def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
     """Fail if a template refers to a fact that does not exist or types a footnote.
 
@@ -152,7 +159,9 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
             if match[2] not in known:
                 problems.append(
                     Problem(
-                        f"template refers to unknown fact '{match[2]}'", path, line(match.start())
+                        f"template refers to unknown fact '{match[2]}'{_close(match[2], known)}",
+                        path,
+                        line(match.start()),
                     )
                 )
         for match in _CLAIM.finditer(text):
@@ -164,7 +173,7 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
                         "the quote that states the claim"
                     )
                 elif fact_id not in known:
-                    message = f"claim cites unknown fact '{fact_id}'"
+                    message = f"claim cites unknown fact '{fact_id}'{_close(fact_id, known)}"
                 else:
                     continue
                 problems.append(Problem(message, path, line(match.start())))
