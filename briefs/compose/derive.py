@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
@@ -91,6 +90,8 @@ def _outlet(src: model.Source, publisher: str, lang: str, sep: str) -> str:
 def short_cite(src: model.Source, lang: str) -> str:
     """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia … (2025)."""
     who = src.shown(src.author or src.publisher, lang)
+    if not src.author and _names_year(src, who):
+        return who
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
@@ -405,7 +406,7 @@ def shared_documents(project: Project, lang: str) -> list[str]:
     for s in project.brief.sources:
         by_file.setdefault(s.file, []).append(project.reference_numbers[s.id])
     return [
-        format_list([f"[{n}]" for n in sorted(refs)], locale=fmt.LOCALES[lang])
+        fmt.join([f"[{n}]" for n in sorted(refs)], lang)
         for refs in by_file.values()
         if len(refs) > 1
     ]
