@@ -213,7 +213,7 @@ def test_review_lists_the_figures_a_reviewer_changed(
     assert result.exit_code == 0, result.output
     project = load_project(word_project)
     old = [
-        " ".join(e.text_content().split())
+        e.text_content()
         for e in _page(_outputs(word_project, lang)[1]).xpath(".//data[@data-fact]")[:2]
     ]
     assert f"changed: {first}: “{old[0]}” -> “9,999”\n" in result.output

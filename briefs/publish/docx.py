@@ -26,7 +26,8 @@ _CONTAINERS = frozenset({"section", "main", "div", "header", "article", "aside",
 _SKIPPED = frozenset({"style", "script", "link", "meta", "head", "title", "caption"})
 _SMALL = frozenset({"chart-source", "edition", "kicker", "memo-sources"})
 _NUMBERED = re.compile(r"^(\D*?)\s*(\d+)$")
-_SPACE = re.compile(r"\s+")
+# HTML collapses ASCII white space only: the no-break spaces inside a figure stay.
+_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 @dataclass(frozen=True)

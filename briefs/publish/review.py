@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from briefs.errors import UsageError
 from briefs.publish.wordparts import FACTS_NS, facts_part
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def review(path: Path) -> Review:
         now = shown.get(n)
         if now is None:
             edits.append(Edit(n, facts, old, None, False))
-        elif _SPACE.sub(" ", now[0]).strip() != old:
+        elif now[0].split() != old.split():
+            # Only a change of what is read counts: a no-break space typed as a space does not.
             edits.append(Edit(n, facts, old, _SPACE.sub(" ", now[0]).strip(), now[1]))
     return Review(
         brief=str(brief.get("id", "")),
