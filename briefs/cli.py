@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # Typer vendors click as a private module; only its Context type is needed here.
     from typer._click.core import Context as ClickContext
 
+    from briefs.build.pipeline import BuildResult
     from briefs.publish.pdf import Typesetter
 
 EXIT_CODES = (
@@ -171,11 +172,16 @@ def _run_build(
     except BriefError as exc:
         _report(exc)
         return False
+    if not quiet:
+        _print_build(result, started)
+    return True
+
+
+def _print_build(result: BuildResult, started: float) -> None:
+    """What a build did: languages rebuilt and why, facts changed, files written, a summary."""
     from briefs.build.changes import describe
     from briefs.numbers.formatting import count
 
-    if quiet:
-        return True
     for lang, reason in result.rebuilt.items():
         typer.echo(f"rebuilt {lang}: {reason}")
     for lang in result.skipped:
@@ -193,7 +199,6 @@ def _run_build(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
         f"{summary}; {time.perf_counter() - started:.1f} s"
     )
-    return True
 
 
 def _warn(warnings: list[Problem]) -> None:
