@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.pages import cite_key, gbt_pages, page_words, split_key, web_part
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
@@ -48,31 +49,39 @@ class Lookup(dict[str, Any]):
         raise RenderError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
 
 
-def source_line(src: model.Source, lang: str) -> str:
-    """A reference: author, title, outlet, date, written the way references are in `lang`.
+def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
+    """A reference: author, title, outlet, date, pages cited, written the way references are in `lang`.
 
-    A Chinese brief cites a Chinese source as 作者：《标题》，出版者，日期。 and a source in another
-    language in that language, as GB/T 7714 does (Author. Title [译名]. Publisher, 2025-01-21.);
-    an English brief cites in the Chicago manner, a source in another language by the English
-    translation of its title followed by the original in brackets.
+    A Chinese brief cites a Chinese source as 作者：《标题》，出版者，日期，第2页。 and a source in
+    another language in that language, as GB/T 7714 does (Author. Title [译名]. Publisher,
+    2025-01-21: 2.); an English brief cites in the Chicago manner, a source in another language by
+    the English translation of its title followed by the original in brackets. A web source ends
+    with its address and the date it was read.
     """
     author = src.shown(src.author, lang) if src.author else None
     publisher = src.shown(src.publisher, lang)
     original = src.title[src.language]
     translated = src.title.get(lang)
+    where = page_words(pages, lang)
+    web = web_part(src, lang)
     if lang == "zh" and src.language == "zh":
         head = f"{author}：" if author and author != publisher else ""
-        return f"{head}《{original}》，{publisher}，{fmt.date(src.date, lang)}。"
+        at = f"，{where}" if where else ""
+        return f"{head}《{original}》，{publisher}，{fmt.date(src.date, lang)}{at}。{web}"
     if lang == "zh":
         author = src.author[src.language] if src.author else None
         publisher = src.publisher[src.language]
         head = f"{author}. " if author and author != publisher else ""
         gloss = f" [{translated}]" if translated else ""
-        return f"{head}{original}{gloss}. {publisher}, {src.date}."
+        read = f"[{src.accessed}]" if src.url and src.accessed else ""
+        url = f" {src.url}." if src.url else ""
+        return f"{head}{original}{gloss}. {publisher}, {src.date}{gbt_pages(pages)}{read}.{url}"
     head = f"{author}, " if author and author != publisher else ""
+    at = f", {where}" if where else ""
+    tail = f"{at}.{' ' + web if web else ''}"
     if src.language == lang or not translated:
-        return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}."
-    return f"{head}“{translated}” [{original}], {publisher}, {fmt.date(src.date, lang)}."
+        return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}{tail}"
+    return f"{head}“{translated}” [{original}], {publisher}, {fmt.date(src.date, lang)}{tail}"
 
 
 def short_cite(src: model.Source, lang: str) -> str:
@@ -80,6 +89,26 @@ def short_cite(src: model.Source, lang: str) -> str:
     who = src.shown(src.author or src.publisher, lang)
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
+
+
+def _footnote(
+    key: str,
+    sources: dict[str, model.Source],
+    numbers: dict[str, int],
+    lang: str,
+    strings: Strings,
+) -> Markup:
+    """The footnote for a citation key: short cite, the page when known, and the reference."""
+    source, page = split_key(key)
+    src = sources[source]
+    where = page_words([page] if page else [], lang)
+    at = ("，" if lang == "zh" else ", ") + where if where else ""
+    see = strings["see_ref"].replace("{n}", str(numbers[source]))
+    return Markup(
+        f'<span class="footnote" data-source="{src.id}">'
+        f"{escape(short_cite(src, lang))}{escape(at)}{escape(see)}</span>"
+        f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">[{numbers[source]}]</a>'
+    )
 
 
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
@@ -225,18 +254,13 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
             f"[{ref_number[src.id]}]</a>"
         )
 
+    keys = {fact.id: cite_key(fact.source, report.pages.get(fact.id)) for fact in facts.values()}
+    cited = {src.id: src.id for src in sources} | {key: key for key in keys.values()}
+    by_id = {src.id: src for src in sources}
     citations = Citations(
-        sources={fact.id: (fact.source,) for fact in facts.values()},
-        footnote={
-            src.id: Markup(
-                f'<span class="footnote" data-source="{src.id}">'
-                f"{escape(short_cite(src, lang))}"
-                f"{escape(strings['see_ref'].replace('{n}', str(ref_number[src.id])))}</span>"
-                f"{note(src)}"
-            )
-            for src in sources
-        },
-        inline={src.id: Markup(note(src)) for src in sources},
+        sources={fact_id: (key,) for fact_id, key in keys.items()},
+        footnote={key: _footnote(key, by_id, ref_number, lang, strings) for key in cited},
+        inline={key: Markup(note(by_id[split_key(key)[0]])) for key in cited},
     )
 
     def short(fact_id: str) -> dict[str, Any]:
@@ -307,7 +331,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         {
             "id": s.id,
             "number": ref_number[s.id],
-            "text": source_line(s, lang),
+            "text": source_line(
+                s, lang, (page for f, page in report.pages.items() if facts[f].source == s.id)
+            ),
             "file": s.file,
             "short": short_cite(s, lang),
         }

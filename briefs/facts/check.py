@@ -47,6 +47,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)  # fact id: page its quote stands on
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
@@ -236,8 +237,12 @@ def check_project(project: Project) -> Report:
             problem(fact.id, f"unknown source '{fact.source}'; known sources: {close}", "source")
         elif fact.source in texts:
             text = texts[fact.source]
-            if text.find(fact.quote) >= 0:
+            at = text.find(fact.quote)
+            if at >= 0:
                 report.quotes += 1
+                page = text.page(at)
+                if page is not None:
+                    report.pages[fact.id] = page
                 if fact.value is not None:
                     _check_value(fact, problem, report)
             else:
