@@ -50,7 +50,7 @@ class Lookup(dict[str, Any]):
 
 
 def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
-    """A reference: author, title, outlet, date, pages cited, written the way references are in `lang`.
+    """A reference: author, title, outlet, date and pages cited, as `lang` writes references.
 
     A Chinese brief cites a Chinese source as 作者：《标题》，出版者，日期，第2页。 and a source in
     another language in that language, as GB/T 7714 does (Author. Title [译名]. Publisher,

@@ -442,7 +442,7 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
     result = []
     for src in project.brief.sources:
         text = texts[src.id]
-        found = figures(src.id, text)
+        found = figures(src.id, text, src.date)
         own = by_source.get(src.id, [])
         result.append(
             SourceCoverage(src.id, len(found), [f for f in found if not captured_by(f, own, text)])
@@ -458,25 +458,22 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
     return Coverage(result, sorted(set(project.facts) - used))
 
 
-def candidates(found: list[Figure]) -> str:
+def candidates(found: list[Figure], section: str = "todo") -> str:
     """Candidate facts in YAML, one per figure, for an analyst to paste and complete."""
     entries = []
     for index, figure in enumerate(found, start=1):
-        offset = figure.sentence.find(figure.text)
-        start = max(0, offset - QUOTE_BEFORE)
-        clause = max(figure.sentence.rfind(c, start, offset) for c in _CLAUSES)
-        quote = figure.sentence[max(start, clause + 1) : offset + len(figure.text)]
         entry: dict[str, object] = {
             "id": f"{figure.source}-figure-{index}",
-            "section": "progress",
+            "section": section,
             "theme": "todo",
             "value": int(figure.value) if figure.value.is_integer() else figure.value,
             "unit": figure.unit,
+            **({"approx": figure.approx} if figure.approx != "exact" else {}),
             "period": figure.year,
-            "kind": "actual",
+            "kind": figure.kind,
             "label": {"zh": "TODO", "en": "TODO"},
             "source": figure.source,
-            "quote": quote,
+            "quote": figure.quote,
         }
         entries.append(
             f"  # line {figure.line}: {figure.sentence}\n"

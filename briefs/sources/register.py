@@ -101,7 +101,10 @@ def register(
     folder.mkdir(parents=True, exist_ok=True)
     text = folder / f"{source_id}.txt"
     inside = path.resolve().parent == folder.resolve()
-    original = path if inside else folder / f"{source_id}{path.suffix.lower()}"
+    suffix = path.suffix.lower()
+    # The original keeps its kind's suffix; a text original must not take the text's own name.
+    name = f"{source_id}-original{suffix}" if suffix == ".txt" else f"{source_id}{suffix}"
+    original = path if inside else folder / name
     for target in (text, original):
         if target.exists() and target.resolve() != path.resolve():
             raise UsageError(f"{target} already exists: choose another id with --id")
