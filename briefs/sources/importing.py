@@ -60,7 +60,7 @@ def from_pdf(path: Path) -> Imported:
         for index in range(len(pdf)):
             page = pdf[index]
             text = page.get_textpage().get_text_range()
-            label = pdf.get_page_label(index) or str(index + 1)
+            label = pdf.get_page_label(index) or None
             pages.append((label, text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
         info = pdf.get_metadata_dict(skip_empty=True)
     finally:
@@ -146,7 +146,7 @@ def from_docx(path: Path) -> Imported:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zipfile, KeyError and lxml errors alike
         raise InputError(f"{path}: not a readable Word (.docx) file ({exc})") from None
-    pages: list[tuple[str, list[str]]] = [("1", [])]
+    pages: list[tuple[str | None, list[str]]] = [("1", [])]
     for para in document.paragraphs:
         for run in para.runs:
             breaks = [

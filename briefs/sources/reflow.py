@@ -35,19 +35,22 @@ def _shape(line: str) -> str:
 
 
 def running_heads(pages: Sequence[Sequence[str]]) -> set[str]:
-    """The shapes of lines that recur at the top or bottom of at least half of the pages."""
+    """The shapes of lines that recur at the top or bottom of a third of the pages or more
+    (left and right pages often carry different heads)."""
     if len(pages) < 2:
         return set()
     seen: Counter[str] = Counter()
     for lines in pages:
         kept = [line for line in lines if line.strip()]
         seen.update({_shape(line) for line in kept[:MARGIN] + kept[-MARGIN:]})
-    return {shape for shape, n in seen.items() if shape and n >= max(2, len(pages) / 2)}
+    return {shape for shape, n in seen.items() if shape and n >= max(2, len(pages) // 3)}
 
 
-def strip_margins(lines: Sequence[str], heads: set[str]) -> list[str]:
-    """A page's lines without its running heads and page numbers (in its margins only)."""
+def strip_margins(lines: Sequence[str], heads: set[str]) -> tuple[list[str], str | None]:
+    """A page's lines without its running heads and page numbers (in its margins only), and
+    the page number printed there, if any."""
     kept = list(lines)
+    number = None
     for edge in (0, -1):
         for _ in range(MARGIN + 1):
             filled = [i for i, line in enumerate(kept) if line.strip()]
@@ -55,11 +58,14 @@ def strip_margins(lines: Sequence[str], heads: set[str]) -> list[str]:
                 break
             at = filled[edge]
             line = kept[at].strip()
-            if _shape(line) in heads or _PAGE_NUMBER.match(line):
+            printed = _PAGE_NUMBER.match(line)
+            if printed:
+                number = number or re.sub(r"\D", "", line.split("/")[0].split("of")[0]) or None
+            if printed or _shape(line) in heads:
                 del kept[at]
             else:
                 break
-    return kept
+    return kept, number
 
 
 def _join(left: str, right: str) -> str:
@@ -98,11 +104,19 @@ def paragraphs(lines: Sequence[str]) -> list[str]:
     return result
 
 
-def page_text(pages: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """The text of a paged document: each page's paragraphs after its mark, "[page 12]"."""
+def page_text(pages: Sequence[tuple[str | None, Sequence[str]]]) -> str:
+    """The text of a paged document: each page's paragraphs after its mark, "[page 12]".
+
+    A page is labelled as the document labels it, else by the number printed in its margin,
+    else by counting on from the page before.
+    """
     heads = running_heads([lines for _, lines in pages])
     parts = []
+    previous = 0
     for label, lines in pages:
-        body = "\n\n".join(paragraphs(strip_margins(lines, heads)))
-        parts.append(f"[page {label}]\n\n{body}".rstrip())
+        kept, printed = strip_margins(lines, heads)
+        name = label or printed or str(previous + 1)
+        previous = int(name) if name.isdigit() else previous + 1
+        body = "\n\n".join(paragraphs(kept))
+        parts.append(f"[page {name}]\n\n{body}".rstrip())
     return "\n\n".join(parts) + "\n"

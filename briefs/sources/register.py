@@ -105,6 +105,8 @@ def register(
     # The original keeps its kind's suffix; a text original must not take the text's own name.
     name = f"{source_id}-original{suffix}" if suffix == ".txt" else f"{source_id}{suffix}"
     original = path if inside else folder / name
+    if text.resolve() == path.resolve():
+        raise UsageError(f"{path} would be overwritten by its own text: choose another --id")
     for target in (text, original):
         if target.exists() and target.resolve() != path.resolve():
             raise UsageError(f"{target} already exists: choose another id with --id")
