@@ -21,6 +21,7 @@ import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
+from briefs.compose.pages import split_key
 from briefs.errors import InputError, Problem, RenderError
 
 # Prose templates whose paragraphs cite their sources with a bracketed [n] instead of a footnote:
@@ -51,6 +52,8 @@ class Citations:
     sources: dict[str, tuple[str, ...]]
     footnote: dict[str, Markup]
     inline: dict[str, Markup]
+    # One footnote for a source cited on several pages at one place (source id, their keys).
+    combined: Callable[[str, list[str]], Markup] | None = None
 
 
 def claim(*fact_ids: str, caller: Callable[[], str]) -> Markup:
@@ -128,9 +131,11 @@ def cite(html: str, citations: Citations, template: Path, inline: bool = False) 
                     [Problem(f"the prose cites '{fact_id}', which is not a fact", template)]
                 )
             for source in citations.sources[fact_id]:
-                if (id(item.block), source) in done:
+                # A bracketed [n] names the source, not the page: once per paragraph.
+                seen = (id(item.block), split_key(source)[0] if inline else source)
+                if seen in done:
                     continue
-                done.add((id(item.block), source))
+                done.add(seen)
                 start, end = _sentence_end(html, item.block, item.at)
                 glue, names = groups.setdefault(end, (start, []))
                 groups[end] = (min(glue, start), names)
@@ -140,11 +145,26 @@ def cite(html: str, citations: Citations, template: Path, inline: bool = False) 
     for end in sorted(groups):
         start, names = groups[end]
         pieces.append(html[last:start])
-        marks = "".join(str(calls[name]) for name in names)
+        marks = _marks(names, calls, None if inline else citations.combined)
         pieces.append(f'<span class="fn">{html[start:end]}{marks}</span>')
         last = end
     pieces.append(html[last:])
     return "".join(pieces)
+
+
+def _marks(
+    keys: list[str],
+    calls: dict[str, Markup],
+    combined: Callable[[str, list[str]], Markup] | None,
+) -> str:
+    """The calls at one place: one per source, naming every page cited there."""
+    by_source: dict[str, list[str]] = {}
+    for key in keys:
+        by_source.setdefault(split_key(key)[0], []).append(key)
+    return "".join(
+        str(calls[same[0]] if len(same) == 1 or combined is None else combined(source, same))
+        for source, same in by_source.items()
+    )
 
 
 def _scan(html: str, template: Path) -> list[_Cite]:

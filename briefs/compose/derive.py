@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
-from briefs.compose.pages import cite_key, gbt_pages, page_words, split_key, web_part
+from briefs.compose.pages import cite_key, gbt_pages, page_span, page_words, split_key, web_part
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
@@ -62,7 +62,8 @@ def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
     publisher = src.shown(src.publisher, lang)
     original = src.title[src.language]
     translated = src.title.get(lang)
-    where = page_words(pages, lang)
+    pages = list(pages)
+    where = page_span(pages, lang)
     web = web_part(src, lang)
     if lang == "zh" and src.language == "zh":
         head = f"{author}：" if author and author != publisher else ""
@@ -77,7 +78,7 @@ def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
         url = f" {src.url}." if src.url else ""
         return f"{head}{original}{gloss}. {publisher}, {src.date}{gbt_pages(pages)}{read}.{url}"
     head = f"{author}, " if author and author != publisher else ""
-    at = f", {where}" if where else ""
+    at = f", {where}".removesuffix(".") if where else ""
     tail = f"{at}.{' ' + web if web else ''}"
     if src.language == lang or not translated:
         return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}{tail}"
@@ -97,11 +98,12 @@ def _footnote(
     numbers: dict[str, int],
     lang: str,
     strings: Strings,
+    pages: list[str] | None = None,
 ) -> Markup:
-    """The footnote for a citation key: short cite, the page when known, and the reference."""
+    """The footnote for a citation key: short cite, the page(s) when known, and the reference."""
     source, page = split_key(key)
     src = sources[source]
-    where = page_words([page] if page else [], lang)
+    where = page_words(pages if pages is not None else [page] if page else [], lang)
     at = ("，" if lang == "zh" else ", ") + where if where else ""
     see = strings["see_ref"].replace("{n}", str(numbers[source]))
     return Markup(
@@ -261,6 +263,9 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> dic
         sources={fact_id: (key,) for fact_id, key in keys.items()},
         footnote={key: _footnote(key, by_id, ref_number, lang, strings) for key in cited},
         inline={key: Markup(note(by_id[split_key(key)[0]])) for key in cited},
+        combined=lambda source, same: _footnote(
+            source, by_id, ref_number, lang, strings, [p for k in same if (p := split_key(k)[1])]
+        ),
     )
 
     def short(fact_id: str) -> dict[str, Any]:

@@ -59,7 +59,8 @@ def from_pdf(path: Path) -> Imported:
         pages = []
         for index in range(len(pdf)):
             page = pdf[index]
-            text = page.get_textpage().get_text_range()
+            # pdfium writes U+FFFE for a hyphen it found in the text layer.
+            text = page.get_textpage().get_text_range().replace("\ufffe", "-")
             label = pdf.get_page_label(index) or None
             pages.append((label, text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
         info = pdf.get_metadata_dict(skip_empty=True)

@@ -13,9 +13,9 @@ from briefs.numbers.reading import normalise as nfkc
 
 _SPACE = re.compile(r"\s+")
 # Where a page of the original document begins: a line of its own, "[page 12]" (the page's
-# printed label). `brief import` writes them; quotes never include them, and a quote may run
-# across one.
-PAGE_MARK = re.compile(r"^\[page ([^\]\s]{1,12})\][ \t]*$", re.M)
+# printed label; "[page 149–153]" or "[page 155 ff.]" where a text shows only that much).
+# `brief import` writes them; quotes never include them, and a quote may run across one.
+PAGE_MARK = re.compile(r"^\[page ([^\]\n]{1,20})\][ \t]*$", re.M)
 CONTEXT = 12  # characters of the source shown either side of the closest passage
 
 
