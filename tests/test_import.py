@@ -3,6 +3,7 @@ and drafted citations, and footnotes give the page a quote stands on."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import docx
 import pytest
 import yaml
 from docx.enum.text import WD_BREAK
+from pypdf import PdfReader
 from typer.testing import CliRunner
 from weasyprint import HTML
 
@@ -130,6 +132,11 @@ def test_a_footnote_gives_the_page_its_quote_stands_on(
     # The reference list gives the pages cited: Chicago in English, GB/T 7714 in Chinese.
     assert "Minerals Institute, 2 May 2024, p. 12." in en
     assert "Minerals Institute, 2024-05-02: 12." in zh
+    # The facts attached to the PDF carry the page too.
+    attached = PdfReader(example / "build" / "en" / "example-brief.pdf").attachments
+    data = json.loads(attached["example-brief-facts.json"][0])
+    (fact,) = [f for f in data["facts"] if f["id"] == "spodumene-peak"]
+    assert fact["page"] == "12"
 
 
 def test_a_quote_across_a_page_mark_is_found_on_its_first_page(tmp_path: Path) -> None:
