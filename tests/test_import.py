@@ -78,7 +78,9 @@ def test_a_pdf_keeps_its_pages_and_loses_heads_numbers_and_hyphens(
     pdf = _pdf(tmp_path / "minerals.pdf")
     code, output = _run(runner, "import", str(pdf), "--id", "minerals", "-p", str(example))
     assert code == 0, output
-    assert "3 pages marked" in output and "still TODO (brief check reports them): publisher" in output
+    assert (
+        "3 pages marked" in output and "still TODO (brief check reports them): publisher" in output
+    )
     text = (example / "facts" / "sources" / "minerals.txt").read_text(encoding="utf-8")
     assert re.findall(r"^\[page (\d+)\]$", text, re.M) == ["11", "12", "13"]
     assert "Critical Minerals Review" not in text  # the running head
@@ -275,7 +277,14 @@ def test_markdown_and_text_lines_join_by_their_script(
 
 def test_running_heads_on_left_and_right_pages_go() -> None:
     pages = [
-        (None, [f"Body text of page {n} goes on here.", "Journal of Trade" if n % 2 else "Smith", str(n)])
+        (
+            None,
+            [
+                f"Body text of page {n} goes on here.",
+                "Journal of Trade" if n % 2 else "Smith",
+                str(n),
+            ],
+        )
         for n in range(20, 26)
     ]
     text = page_text(pages)
