@@ -161,7 +161,8 @@ def test_every_call_has_a_cited_fact_and_every_cited_source_a_call(out: Path) ->
                     for s in sources[fact]
                 }
                 called = re.findall(r'<a class="cite" data-source="([^"]+)"', block.group(2))
-                assert sorted(called) == sorted(cited), f"{lang} {section}: {block.group(2)[:80]}"
+                # A source cited on two pages in one paragraph has a note for each page.
+                assert set(called) == cited, f"{lang} {section}: {block.group(2)[:80]}"
                 blocks += bool(called)
         assert blocks > 50
         # The four statements by Wang and Jia once footnoted to Shao and Zhai by hand.
