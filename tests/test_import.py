@@ -3,6 +3,7 @@ and drafted citations, and footnotes give the page a quote stands on."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from weasyprint import HTML
 from briefs.cli import app
 from briefs.compose.derive import source_line
 from briefs.facts import model
+from briefs.sources.importing import import_document
 from briefs.sources.reflow import page_text, paragraphs
 from briefs.sources.text import read_source
 
@@ -209,6 +211,27 @@ def test_a_saved_web_page_becomes_its_article_with_url_and_access_date(
     assert (first["value"], first["unit"], first["period"]) == (31, "GW", "2023")
 
 
+def test_a_journal_page_gives_its_citation_tags(tmp_path: Path) -> None:
+    page = tmp_path / "article.html"
+    head = (
+        '<meta name="citation_title" content="Digital Trade Rules in ASEAN">'
+        '<meta name="citation_author" content="Lee, Ann"><meta name="citation_author" '
+        'content="Tan, Wei"><meta name="citation_journal_title" content="Asian Trade Review">'
+        '<meta name="citation_publication_date" content="2024/03/15">'
+    )
+    body = "".join(
+        f"<p>Paragraph {n} of the article discusses digital trade rules at some length.</p>"
+        for n in range(1, 6)
+    )
+    page.write_text(
+        f"<html><head><title>ATR</title>{head}</head><body><article>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    meta = import_document(page).meta
+    assert (meta["title"], meta["author"]) == ("Digital Trade Rules in ASEAN", "Lee, Ann; Tan, Wei")
+    assert (meta["publisher"], meta["date"]) == ("Asian Trade Review", "2024-03-15")
+
+
 def test_a_web_source_is_cited_with_its_address_and_the_day_it_was_read() -> None:
     src = model.Source.model_validate(
         {
@@ -238,6 +261,7 @@ def test_a_word_file_keeps_its_page_breaks_and_properties(
     document = docx.Document()
     document.core_properties.title = "港口数字化进展报告"
     document.core_properties.author = "王明"
+    document.core_properties.created = datetime.datetime(2025, 4, 8, tzinfo=datetime.UTC)
     document.add_paragraph("2024年，区域港口集装箱吞吐量达到1.2亿标准箱，同比增长8%。")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_paragraph("预计到2030年，智慧港口数量将超过50个。")
@@ -249,10 +273,11 @@ def test_a_word_file_keeps_its_page_breaks_and_properties(
     assert re.findall(r"^\[page (\d+)\]$", text, re.M) == ["1", "2"]
     assert text.index("同比增长8%") < text.index("[page 2]") < text.index("智慧港口")
     drafted = _source(example, "ports")
-    assert (drafted["language"], drafted["title"], drafted["author"]) == (
+    assert (drafted["language"], drafted["title"], drafted["author"], drafted["date"]) == (
         "zh",
         {"zh": "港口数字化进展报告"},
         {"zh": "王明"},
+        "2025-04-08",
     )
 
 

@@ -167,4 +167,9 @@ def test_extract_works_before_the_project_checks(example: Path, runner: CliRunne
     assert result.exit_code == 0, result.output
     drafted = yaml.safe_load(result.stdout)["facts"]
     assert {f["section"] for f in drafted} == {"background"}
+    notes = example / "notes.txt"
+    notes.write_text("The 2024 survey counted 1,250 firms.\n", encoding="utf-8")
+    imported = runner.invoke(app, ["import", str(notes), "--project", str(example)])
+    assert imported.exit_code == 0, imported.output
+    assert "1 figures in it" in imported.output
     assert drafted[0]["unit"] == "CNY" and drafted[0]["kind"] == "actual"

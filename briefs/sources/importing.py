@@ -37,14 +37,21 @@ def _date(text: str | None) -> str | None:
     """YYYY-MM-DD (or YYYY-MM, YYYY) from a date as metadata writes it (ISO, PDF's D:2025…)."""
     if not text:
         return None
-    found = re.search(r"((?:19|20)\d\d)(?:-?(\d\d)(?:-?(\d\d))?)?", text)
+    found = re.search(r"((?:19|20)\d\d)(?:[-/.]?(\d\d)(?:[-/.]?(\d\d))?)?", text)
     if not found:
         return None
     return "-".join(part for part in found.groups() if part)
 
 
+# Names that programs, not people, write into a document's author field.
+_NOT_AUTHORS = frozenset({"python-docx", "microsoft office user", "administrator", "user", "admin"})
+
+
 def _clean(meta: dict[str, str | None]) -> dict[str, str]:
-    return {k: " ".join(v.split()) for k, v in meta.items() if v and v.strip()}
+    cleaned = {k: " ".join(v.split()) for k, v in meta.items() if v and v.strip()}
+    if cleaned.get("author", "").lower() in _NOT_AUTHORS:
+        del cleaned["author"]
+    return cleaned
 
 
 def from_pdf(path: Path) -> Imported:
@@ -87,17 +94,17 @@ def _saved_from(html: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _meta_tags(html: str) -> dict[str, str]:
+def _meta_tags(html: str) -> dict[str, list[str]]:
     """The page's <meta name/property=… content=…> tags (og:*, article:*, citation_*)."""
     from lxml import html as lxml_html
 
     tree = lxml_html.fromstring(html)
-    tags: dict[str, str] = {}
+    tags: dict[str, list[str]] = {}
     for meta in tree.iter("meta"):
         key = meta.get("name") or meta.get("property")
         content = meta.get("content")
-        if key and content and key.lower() not in tags:
-            tags[key.lower()] = content
+        if key and content:
+            tags.setdefault(key.lower(), []).append(content)
     return tags
 
 
@@ -113,8 +120,9 @@ def from_html(path: Path, accessed: str) -> Imported:
     if not text:
         raise InputError(f"{path}: no article text found in the page")
     found = trafilatura.extract_metadata(html)
-    tags = _meta_tags(html)
-    authors = [v for k, v in tags.items() if k == "citation_author"] or [found.author or ""]
+    every = _meta_tags(html)
+    tags = {key: values[0] for key, values in every.items()}
+    authors = every.get("citation_author") or [found.author or ""]
     meta = _clean(
         {
             "title": tags.get("citation_title") or tags.get("og:title") or found.title,
@@ -159,11 +167,13 @@ def from_docx(path: Path) -> Imported:
                 pages.append((str(len(pages) + 1), []))
         pages[-1][1].extend([para.text, ""])
     props = document.core_properties
+    # python-docx's own template says "python-docx", 2013-12-23: no one's document said so.
+    template = props.author == "python-docx"
     meta = _clean(
         {
             "title": props.title,
             "author": props.author,
-            "date": props.created.date().isoformat() if props.created else None,
+            "date": props.created.date().isoformat() if props.created and not template else None,
         }
     )
     if len(pages) == 1:
