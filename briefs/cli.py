@@ -15,7 +15,7 @@ import typer.core
 from typer.exceptions import TyperException
 
 from briefs import __version__
-from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError
+from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError, Problem
 
 if TYPE_CHECKING:
     # Typer vendors click as a private module; only its Context type is needed here.
@@ -178,12 +178,19 @@ def _run_build(
         pages = f" ({count(output.pages, 'page')})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
+    if result.report:
+        _warn(result.report.warnings)
     summary = result.report.summary() if result.report else ""
     typer.echo(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
         f"{summary}; {time.perf_counter() - started:.1f} s"
     )
     return True
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for problem in warnings:
+        typer.echo(f"warning: {problem}")
 
 
 @contextmanager
@@ -347,6 +354,7 @@ def check(
     from briefs.sources.mining import coverage
 
     loaded, report, refs = check_project_files(project.resolve())
+    _warn(report.warnings)
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(
@@ -429,6 +437,8 @@ def import_source(
     from briefs.sources.register import register
     from briefs.sources.text import read_source
 
+    if not file.is_file() and (project / file).is_file():
+        file = project / file  # named as `brief check` names it, from the project folder
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
     if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):

@@ -349,3 +349,33 @@ def test_an_import_keeps_the_comments_and_layout_of_brief_yaml(
     assert "  - id: n\n    file: sources/n.txt\n    original: sources/n-original.txt\n" in after
     code, output = _run(runner, "import", str(notes), "--id", "n", "-p", str(example))
     assert code == 4 and "already lists a source 'n'" in output
+
+
+def test_a_pdf_listed_as_a_source_is_imported_in_its_place(
+    example: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    _pdf(example / "facts" / "sources" / "review.pdf")
+    brief = example / "facts" / "brief.yaml"
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace(
+            "\n  # A source in English",
+            "\n  - id: minerals-review\n    file: sources/review.pdf\n    language: en\n"
+            '    date: "2024"\n    title: {en: Minerals review}\n'
+            "    publisher: {en: Minerals Institute}\n  # A source in English",
+        ),
+        encoding="utf-8",
+    )
+    code, output = _run(runner, "check", "-p", str(example))
+    assert code == 1 and "is a PDF" in output and "brief import" in output
+    code, output = _run(runner, "import", "facts/sources/review.pdf", "-p", str(example))
+    assert code == 0, output
+    drafted = _source(example, "minerals-review")
+    assert (drafted["file"], drafted["original"]) == (
+        "sources/minerals-review.txt",
+        "sources/review.pdf",
+    )
+    # What the author wrote stays; what the entry lacked comes from the file.
+    assert (drafted["title"], drafted["date"]) == ({"en": "Minerals review"}, "2024")
+    assert drafted["author"] == {"en": "Jane Doe"}
+    code, output = _run(runner, "check", "-p", str(example))
+    assert code == 0, output

@@ -5,14 +5,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import escape
 
 from briefs import THEME
 from briefs.compose.citations import ProseCitations
+from briefs.compose.confine import html_outside
 from briefs.errors import InputError, Problem, RenderError
 from briefs.facts.loader import load_yaml
 from briefs.numbers.formatting import message
@@ -27,7 +31,10 @@ _TYPED_NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
 @functools.lru_cache(maxsize=8)
 def environment(templates: Path, cache: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment that escapes everything and fails on any undefined name.
+    """A sandboxed Jinja environment that escapes everything and fails on any undefined name.
+
+    A project may come from anyone: its templates see only the names the README documents (the
+    view data, `claim`, Jinja's filters and tests), reach no Python internals and change nothing.
 
     With `cache`, compiled templates are kept there between runs (Jinja checks each template's
     source for changes); one environment serves every render of a process.
@@ -36,7 +43,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(cache))
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(THEME))]
         ),
@@ -50,6 +57,8 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     )
     # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
     env.filters["message"] = message
+    # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace) are not documented.
+    env.globals.clear()
     return env
 
 
@@ -202,26 +211,50 @@ def render_html(
             [Problem(f"template syntax: {exc.message}", Path(exc.filename or name), exc.lineno)]
         ) from None
     except jinja2.TemplateNotFound as exc:
-        raise InputError(
-            [Problem(f"template '{exc.name}' is in neither the project nor the theme", templates)]
-        ) from None
+        missing = f"template '{exc.name}' is in neither the project nor the theme"
+        raise InputError(_problem(exc, missing, templates)) from None
+    except SecurityError as exc:
+        unsafe = (
+            f"templates may use only the names the README lists under 'Writing a template', "
+            f"not Python's internals ({exc})"
+        )
+        raise InputError(_problem(exc, unsafe, templates / name)) from None
     except jinja2.UndefinedError as exc:
         raise RenderError(_located(exc, f"{templates / name}: {exc.message}")) from None
     except RenderError as exc:
         raise RenderError(_located(exc, str(exc))) from None
+    # The templates were checked as written; this catches what they assemble while rendering.
+    outside = html_outside(html, None)
+    if outside:
+        page = f"{context.get('lang', '')} {variant}".strip()
+        raise RenderError([replace(p, message=f"{page} page: {p.message}") for p in outside])
     return number_captions(html, context["S"])
 
 
-def _located(exc: BaseException, message: str) -> str:
-    """Put the template file and line where rendering failed in front of the message (Jinja
-    gives template frames their template's file name and line)."""
+def _problem(exc: BaseException, message: str, fallback: Path) -> list[Problem]:
+    """The error as a problem at the template line where it arose (else at `fallback`)."""
+    where = _where(exc)
+    if where is None:
+        return [Problem(message, fallback)]
+    return [Problem(message, Path(where[0]), where[1])]
+
+
+def _where(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line of the innermost template frame of a traceback."""
     tb = exc.__traceback__
     where = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".j2", ".html")):
-            where = f"{filename}:{tb.tb_lineno}"
+            where = (filename, tb.tb_lineno)
         tb = tb.tb_next
-    if where is None or message.startswith(where.rsplit(":", 1)[0]):
+    return where
+
+
+def _located(exc: BaseException, message: str) -> str:
+    """Put the template file and line where rendering failed in front of the message (Jinja
+    gives template frames their template's file name and line)."""
+    where = _where(exc)
+    if where is None or message.startswith(where[0]):
         return message
-    return f"{where}: {message}"
+    return f"{where[0]}:{where[1]}: {message}"

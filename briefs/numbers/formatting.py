@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from babel import Locale
 from babel.dates import format_date as babel_date
@@ -20,8 +20,10 @@ from babel.numbers import (
 from babel.units import UnknownUnitError, format_unit, get_unit_name
 from num2words import num2words
 
-from briefs.facts import model
 from briefs.numbers import units
+
+if TYPE_CHECKING:  # formatting is below the models; it only names their display-unit type
+    from briefs.facts import model
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 Length = Literal["short", "long"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from briefs.errors import InputError, UsageError
+from briefs.facts.inside import not_text, source_file
 from briefs.facts.loader import load_yaml
 from briefs.sources.text import SourceText, read_source
 
@@ -39,17 +40,15 @@ class Listing:
         raise UsageError(f"unknown source '{source_id}'; use one of {known}")
 
     def text(self, src: Listed) -> SourceText:
-        """The source's text and excerpt; a located error if it is missing or not text."""
-        path = self.root / "facts" / src.file
-        if not path.is_file():
-            raise InputError(f"source '{src.id}': file {src.file} not found under facts/")
+        """The source's text and excerpt; a located error if it is outside the project,
+        missing or not text."""
+        listing = self.root / "facts" / "brief.yaml"
+        path = source_file(self.root, src.file, listing, None)
+        why = not_text(path, src.file)
+        if why is not None:
+            raise InputError(f"{listing}: source '{src.id}': {why}")
         try:
             return read_source(path, src.start, src.end)
-        except UnicodeDecodeError:
-            raise InputError(
-                f"{path}: source '{src.id}' is not UTF-8 text; make a text of it with "
-                f"`brief import {src.file}`"
-            ) from None
         except KeyError as missing:
             raise InputError(
                 f"source '{src.id}': excerpt marker {missing.args[0]!r} is not in {src.file}"

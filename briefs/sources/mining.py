@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -59,7 +60,8 @@ _MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
-_DATE_AROUND = re.compile(rf"{_MONTHS}\s*$"), re.compile(rf"^(?:st|nd|rd|th)?\s*{_MONTHS}\b")
+_DATE_AROUND = re.compile(rf"{_MONTHS}\s*$"), re.compile(rf"(?:st|nd|rd|th)?\s*{_MONTHS}\b")
+_PER = re.compile(r"\s*(?:per|a|/)\s*([A-Za-z]+)")
 # English words that pint would read as a unit but that, after a number, are just words.
 _NOT_UNITS = frozenset({"in", "at", "a", "an", "on", "of", "to", "by", "or", "and", "per", "s"})
 _YEAR = re.compile(
@@ -75,6 +77,7 @@ _RELATIVE = {
     "next year": 1,
 }
 _STOPS = "。！？!?;；\n"
+_FULL_STOP = re.compile(r"\.(?:\s|$)")
 _CLAUSES = ",，、:：;；(（"
 # Words that put a qualifier on the figure after them (or, 左右, before them).
 _APPROX_BEFORE = [
@@ -104,6 +107,7 @@ _TARGET = re.compile(r"目标|力争|争取|计划到|target|aims? to|goal", re.
 _BY_YEAR = re.compile(r"(?:到|至|by)\s*((?:19|20)\d\d)", re.I)
 # Characters that end a word in Chinese text: where a quote may begin without cutting one.
 _WORD_ENDS = "的了在和与及是对将为从向把被等中于"
+SENTENCE_MAX = 500  # characters either side of a figure that its sentence may reach
 QUOTE_BEFORE = 16  # characters of context a candidate quote keeps before the figure
 QUOTE_WORDS = 6  # words of context it keeps in an English source
 
@@ -146,17 +150,21 @@ class Spaced:
                 continue
             found.append((at, stated))
             position = at + len(stated.text)
-            if stated.unit and self.text[position:].lstrip().startswith(stated.unit):
-                position = self.text.index(stated.unit, position) + len(stated.unit)
+            unit = re.compile(r"\s*" + re.escape(stated.unit)) if stated.unit else None
+            if unit and (skip := unit.match(self.text, position)):
+                position = skip.end()
         return found
 
     def sentence(self, at: int) -> tuple[int, int]:
-        begin = max(0, *(self.text.rfind(c, 0, at) + 1 for c in _STOPS))
-        if (dot := self.text.rfind(". ", 0, at)) >= begin:
+        """Where the sentence around `at` begins and ends, sought within SENTENCE_MAX either
+        side (a text without stops would otherwise make every sentence the whole source)."""
+        low, high = max(0, at - SENTENCE_MAX), min(len(self.text), at + SENTENCE_MAX)
+        begin = max(low, *(self.text.rfind(c, low, at) + 1 for c in _STOPS))
+        if (dot := self.text.rfind(". ", low, at)) >= begin:
             begin = dot + 2
-        ends = [i + 1 for c in _STOPS if (i := self.text.find(c, at)) >= 0]
-        ends += [m.start() + 1 for m in [re.compile(r"\.(?:\s|$)").search(self.text, at)] if m]
-        return begin, min(ends) if ends else len(self.text)
+        ends = [i + 1 for c in _STOPS if (i := self.text.find(c, at, high)) >= 0]
+        ends += [m.start() + 1 for m in [_FULL_STOP.search(self.text, at, high)] if m]
+        return begin, min(ends) if ends else high
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,7 @@ def read_figure(text: str, at: int, stated: Stated) -> _Read | None:
         return None  # 674 909: a number broken across a line, as in a URL
     if _NOT_FIGURES.match(text, end) or text[end : end + 1] in ("]", "_"):
         return None
-    if _DATE_AROUND[0].search(text[max(0, at - 12) : at]) or _DATE_AROUND[1].match(text[end:]):
+    if _DATE_AROUND[0].search(text[max(0, at - 12) : at]) or _DATE_AROUND[1].match(text, end):
         return None
     digits = stated.text.replace(",", "")
     if not chinese and len(digits) >= 7 and digits.isdigit():
@@ -226,10 +234,10 @@ def read_figure(text: str, at: int, stated: Stated) -> _Read | None:
     if sign:
         start = at - len(sign[0])
         unit = _SIGNS.get(sign[0].strip(), sign[0].strip())
-        per = re.match(r"\s*(?:per|a|/)\s*([A-Za-z]+)", text[stop:])
+        per = _PER.match(text, stop)
         compound = f"{unit}/{_physical(per[1])}" if per and _physical(per[1]) else None
         if per and compound and _known(compound):
-            unit, stop = compound, stop + per.end()
+            unit, stop = compound, per.end()
     year_like = stated.value.is_integer() and 1900 <= stated.value <= 2100 and digits.isdigit()
     if year_like and unit in (None, "years"):
         return None  # a year, not a figure
@@ -420,17 +428,39 @@ def source_texts(project: Project) -> dict[str, SourceText]:
     return texts
 
 
-def captured_by(figure: Figure, facts: list[model.Fact], text: SourceText) -> bool:
-    """Whether a fact of the source quotes the figure and holds its value."""
-    for fact in facts:
-        if fact.value is None or not states(fact.value, figure.text, fact.unit):
-            continue
-        quote = flatten(fact.quote)
-        # A source may repeat a passage: any place the quote stands may cover the figure.
-        at = text.flat.find(quote, max(0, figure.end - len(quote)))
-        if 0 <= at <= figure.start:
-            return True
-    return False
+class Quotes:
+    """Where the quotes of a source's facts stand in its text, for finding the facts that cover
+    a figure without trying every fact against every figure (a project may hold thousands)."""
+
+    def __init__(self, facts: list[model.Fact], text: SourceText) -> None:
+        placed: list[tuple[int, int, model.Fact]] = []
+        for fact in facts:
+            quote = flatten(fact.quote)
+            if fact.value is None or not quote:
+                continue
+            # A source may repeat a passage: any place the quote stands may cover a figure.
+            at = text.flat.find(quote)
+            while at >= 0:
+                placed.append((at, len(quote), fact))
+                at = text.flat.find(quote, at + 1)
+        placed.sort(key=lambda item: item[0])
+        self.placed = placed
+        self.starts = [at for at, _, _ in placed]
+        self.longest = max((length for _, length, _ in placed), default=0)
+
+    def captured(self, figure: Figure) -> bool:
+        """Whether a fact quotes the figure (its quote spans it) and holds its value."""
+        low = bisect.bisect_left(self.starts, figure.end - self.longest)
+        high = bisect.bisect_right(self.starts, figure.start)
+        for at, length, fact in self.placed[low:high]:
+            value = fact.value
+            if (
+                at + length >= figure.end
+                and value is not None
+                and states(value, figure.text, fact.unit)
+            ):
+                return True
+        return False
 
 
 def coverage(project: Project, cited: set[str]) -> Coverage:
@@ -443,9 +473,9 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
     for src in project.brief.sources:
         text = texts[src.id]
         found = figures(src.id, text, src.date)
-        own = by_source.get(src.id, [])
+        quotes = Quotes(by_source.get(src.id, []), text)
         result.append(
-            SourceCoverage(src.id, len(found), [f for f in found if not captured_by(f, own, text)])
+            SourceCoverage(src.id, len(found), [f for f in found if not quotes.captured(f)])
         )
     used = set(cited)
     for chart in project.charts.values():

@@ -78,14 +78,12 @@ def entry(doc: Imported, source_id: str, language: str, text: str, original: str
 def register(
     root: Path, path: Path, doc: Imported, source_id: str | None, language: str
 ) -> Registered:
-    """Write the source text and the original under facts/sources/ and append the entry."""
+    """Write the source text and the original under facts/sources/ and append the entry (or
+    complete the entry that already names this file)."""
     facts = root / "facts"
     brief = facts / "brief.yaml"
     if not brief.is_file():
         raise UsageError(f"{root} is not a brief project: {brief} is missing (run `brief new DIR`)")
-    source_id = source_id or slug(path.stem) or "source"
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", source_id):
-        raise UsageError(f"--id must be kebab-case (a-z, 0-9 and -), got {source_id!r}")
     rt = _yaml()
     try:
         data = rt.load(brief.read_text(encoding="utf-8"))
@@ -93,32 +91,67 @@ def register(
         load_yaml(brief)
         raise InputError(f"{brief}: {exc}") from None
     sources = data.setdefault("sources", [])
-    if any(isinstance(s, dict) and s.get("id") == source_id for s in sources):
+    named = _naming(sources, path, facts)
+    source_id = source_id or (str(named["id"]) if named else slug(path.stem) or "source")
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", source_id):
+        raise UsageError(f"--id must be kebab-case (a-z, 0-9 and -), got {source_id!r}")
+    if named is None and any(isinstance(s, dict) and s.get("id") == source_id for s in sources):
         raise UsageError(
             f"facts/brief.yaml already lists a source '{source_id}': choose another with --id"
         )
+    text, original = _targets(facts, path, source_id)
+    fresh = entry(doc, source_id, language, _rel(text, facts), _rel(original, facts))
+    if named is None:
+        sources.append(fresh)
+    else:
+        _complete(named, fresh)
+    out = io.StringIO()
+    rt.dump(data, out)
+    write_atomic(text, doc.text)
+    if original.resolve() != path.resolve():
+        shutil.copy2(path, original)
+    write_atomic(brief, out.getvalue())
+    final = named if named is not None else fresh
+    blank = tuple(n for n in ("date", *_NAMES) if BLANK in str(final.get(n, "")))
+    return Registered(source_id, text, original, blank)
+
+
+def _naming(sources: list[Any], path: Path, facts: Path) -> Any | None:
+    """The entry of brief.yaml whose `file` is the document being imported, if any."""
+    for src in sources:
+        file = src.get("file") if isinstance(src, dict) else None
+        if isinstance(file, str) and (facts / file).resolve() == path.resolve():
+            return src
+    return None
+
+
+def _targets(facts: Path, path: Path, source_id: str) -> tuple[Path, Path]:
+    """Where the text goes and where the original is kept (where it is, if in facts/sources/)."""
     folder = facts / "sources"
     folder.mkdir(parents=True, exist_ok=True)
     text = folder / f"{source_id}.txt"
-    inside = path.resolve().parent == folder.resolve()
     suffix = path.suffix.lower()
     # The original keeps its kind's suffix; a text original must not take the text's own name.
     name = f"{source_id}-original{suffix}" if suffix == ".txt" else f"{source_id}{suffix}"
+    inside = path.resolve().parent == folder.resolve()
     original = path if inside else folder / name
     if text.resolve() == path.resolve():
         raise UsageError(f"{path} would be overwritten by its own text: choose another --id")
     for target in (text, original):
         if target.exists() and target.resolve() != path.resolve():
             raise UsageError(f"{target} already exists: choose another id with --id")
-    sources.append(entry(doc, source_id, language, _rel(text, facts), _rel(original, facts)))
-    out = io.StringIO()
-    rt.dump(data, out)
-    write_atomic(text, doc.text)
-    if not inside:
-        shutil.copy2(path, original)
-    write_atomic(brief, out.getvalue())
-    blank = tuple(n for n in ("date", *_NAMES) if n not in doc.meta)
-    return Registered(source_id, text, original, blank)
+    return text, original
+
+
+def _complete(named: Any, fresh: Any) -> None:
+    """An entry that named the original file now names the text; the fields it lacks are added
+    (what the author wrote stays)."""
+    named["file"] = fresh["file"]
+    if "original" not in named:
+        named.insert(list(named).index("file") + 1, "original", fresh["original"])
+    for key, value in fresh.items():
+        if key not in named:
+            named[key] = value
 
 
 def _rel(path: Path, facts: Path) -> str:
