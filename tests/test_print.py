@@ -1,154 +1,146 @@
-"""What a printed brief says about its own sources and figures: the masthead's counts, notes,
-references, the data note's recomputations and chart legends, on a generated project."""
+"""What a first brief on a new topic gets wrong in print: dates past the cut-off, wording."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from briefs.cli import app
 
-SOURCES = """sources:
-  - id: example-bulletin
-    file: sources/example.txt
-    language: zh
-    date: "2025"
-    title: {zh: 示例市年度统计公报, en: Example City Annual Statistical Bulletin}
-    publisher: {zh: 《示例经济》2025年第2期, en: "Example Economics, no. 2 (2025)"}
-  - id: city-press
-    file: sources/example.txt
-    language: zh
-    date: "2025-03"
-    title: {zh: 数字经济规模预测, en: A Forecast of the Digital Economy}
-    publisher: {zh: 示例市政府新闻办, en: city press office}
-"""
-
-FACTS = """  - id: digital-economy-2019
-    section: progress
-    theme: economy
-    value: 39000000000
-    unit: CNY
-    period: "2019"
-    kind: actual
-    label: {zh: 数字经济规模, en: Size of the digital economy}
-    source: example-bulletin
-    quote: "2019年示例市数字经济规模为390亿元"
-  - id: digital-economy-increase-2019-2023
-    section: progress
-    theme: economy
-    value: 2
-    unit: multiple
-    approx: over
-    period: "2019-2023"
-    kind: actual
-    label: {zh: 2019—2023年数字经济规模增幅, en: "Increase of the digital economy, 2019–2023"}
-    source: example-bulletin
-    quote: "到2023年增长逾2倍"
-    derived: {method: increase, from: [digital-economy-2019, digital-economy-2023]}
-  - id: digital-economy-2027-forecast
-    section: paths
-    theme: economy
-    value: 200000000000
-    unit: CNY
-    period: "2027"
-    kind: forecast
-    label: {zh: 2027年数字经济规模预测, en: "Forecast size of the digital economy, 2027"}
-    source: city-press
-    quote: "预计2027年数字经济规模达到2000亿元"
-"""
-
-CHART = """  - id: outlook
-    type: bar
-    title: {zh: 数字经济规模预测, en: The digital economy in 2027}
-    unit: {zh: 亿元, en: RMB billion}
-    scale: {zh: 100000000, en: 1000000000}
-    series:
-      - label: {zh: 预测, en: Forecast}
-        facts: [digital-economy-2027-forecast]
-"""
+FACTS = "facts/facts.yaml"
 
 
-@pytest.fixture(scope="module")
-def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An example project whose first source is a journal issue (its year in the outlet's name)
-    and whose second is another article in the same file, by an outlet written in lower case;
-    one figure is an increase the source states ("逾2倍"), one chart shows only a forecast."""
-    project = tmp_path_factory.mktemp("print") / "p"
-    runner = CliRunner()
-    assert runner.invoke(app, ["new", str(project)]).exit_code == 0
-    brief = project / "facts" / "brief.yaml"
-    text = brief.read_text(encoding="utf-8")
-    text = re.sub(r"\nsources:\n(?:  .*\n|\n|  #.*\n)+", "\n" + SOURCES, text)
-    brief.write_text(text, encoding="utf-8")
-    source = project / "facts" / "sources" / "example.txt"
-    source.write_text(
-        source.read_text(encoding="utf-8")
-        + "\n2019年示例市数字经济规模为390亿元，到2023年增长逾2倍。\n"
-        + "\n另据市政府新闻办，预计2027年数字经济规模达到2000亿元。\n",
-        encoding="utf-8",
-    )
-    facts = project / "facts" / "facts.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8") + FACTS, encoding="utf-8")
-    charts = project / "charts" / "charts.yaml"
-    charts.write_text(charts.read_text(encoding="utf-8") + CHART, encoding="utf-8")
-    for lang in ("zh", "en"):
-        paths = project / "templates" / "prose" / lang / "paths.html.j2"
-        paths.write_text(
-            paths.read_text(encoding="utf-8")
-            + '{% from "macros.html.j2" import figure %}\n'
-            + '<p>OUTLOOK {{ F["digital-economy-2027-forecast"] }}</p>\n'
-            + '{{ figure(charts["outlook"], S) }}\n',
-            encoding="utf-8",
-        )
-    result = runner.invoke(app, ["build", "--project", str(project), "--lang", "all"])
-    assert result.exit_code == 0, result.output
-    return project
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-def _text(project: Path, lang: str) -> str:
-    html = (project / "build" / lang / "example-brief.html").read_text(encoding="utf-8")
+def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
-def test_the_masthead_counts_documents_as_well_as_sources(journal: Path) -> None:
-    assert "Based on 2 sources in one document" in _text(journal, "en")
-    assert "依据2份来源（载于1份文献）" in _text(journal, "zh")
+def _timeline(html: str) -> str:
+    start = html.index('id="sec-timeline"')
+    return _text(html[start : html.index("</section>", start)])
 
 
-def test_the_data_note_says_which_references_share_a_document(journal: Path) -> None:
-    assert "References [1] and [2] are articles printed together in one document" in _text(
-        journal, "en"
+def test_an_event_after_the_cutoff_reads_as_scheduled(example: Path, runner: CliRunner) -> None:
+    _append(example / "facts/sources/example.txt", "\n示例市数据交易大会定于2026年11月27日举办。\n")
+    _append(
+        example / FACTS,
+        """  - id: data-fair-2026
+    section: progress
+    theme: data
+    date: "2026-11-27"
+    label: {zh: 示例市数据交易大会举办, en: Example City data fair held}
+    text:
+      zh: 示例市数据交易大会定于2026年11月举办。
+      en: Example City's data fair is set for November 2026.
+    source: example-bulletin
+    quote: "示例市数据交易大会定于2026年11月27日举办"
+""",
     )
-    assert "参考文献[1]和[2]为同载于一份文献的不同文章" in _text(journal, "zh")
+    _append(example / "facts/brief.yaml", 'information_cutoff: "2025-11"\n')
+    result = runner.invoke(app, ["build", "--project", str(example)])
+    assert result.exit_code == 0, result.output
+    zh = (example / "build/zh/example-brief.html").read_text(encoding="utf-8")
+    en = (example / "build/en/example-brief.html").read_text(encoding="utf-8")
+    assert "示例市数据交易大会举办 （预定）" in _timeline(zh)
+    assert "Example City data fair held (scheduled)" in _timeline(en)
+    # The event before the cut-off is not marked.
+    assert "Example City data exchange opens (scheduled)" not in _timeline(en)
+    assert "Example City data exchange opens" in _timeline(en)
+    # A cut-off month is "in", not "on".
+    assert "The information in this brief ends in November 2025" in _text(en)
 
 
-def test_a_journal_issue_gives_its_year_once(journal: Path) -> None:
-    en, zh = _text(journal, "en"), _text(journal, "zh")
-    assert "Example Economics, no. 2 (2025)." in en
-    assert "Example Economics, no. 2 (2025); see reference [1]." in en
-    assert "no. 2 (2025), 2025" not in en and "no. 2 (2025) (2025)" not in en
-    assert "《示例经济》2025年第2期。" in zh and "2025年第2期，2025" not in zh
-    assert "2025年第2期（2025）" not in zh
+def test_a_cutoff_day_reads_on(example: Path, runner: CliRunner) -> None:
+    _append(example / "facts/brief.yaml", 'information_cutoff: "2025-03-14"\n')
+    result = runner.invoke(app, ["build", "--project", str(example), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    en = (example / "build/en/example-brief.html").read_text(encoding="utf-8")
+    assert "The information in this brief ends on 14 March 2025," in _text(en)
 
 
-def test_a_note_opens_with_a_capital(journal: Path) -> None:
-    en = _text(journal, "en")
-    assert "City press office (2025); see reference [2]." in en
-    assert "city press office (2025); see reference" not in en
+def _add_cobalt(example: Path, code: str) -> None:
+    _append(example / "facts/sources/example.txt", "\n刚果（金）2023年钴产量约为17万吨。\n")
+    _append(
+        example / FACTS,
+        f"""  - id: cobalt-2023
+    section: progress
+    theme: economy
+    value: 170000
+    unit: t
+    approx: about
+    period: "2023"
+    kind: estimate
+    countries: [{code}]
+    label: {{zh: 刚果（金）钴产量, en: Cobalt output of the DR Congo}}
+    source: example-bulletin
+    quote: "刚果（金）2023年钴产量约为17万吨"
+""",
+    )
 
 
-def test_a_stated_increase_is_recomputed_in_its_own_terms(journal: Path) -> None:
-    # 1200/390 = 3.08 times the 2019 level: an increase of 208%, "more than 200%" in English.
-    en = _text(journal, "en")
-    assert "more than 200% → 208%" in en
-    assert "2.1 times" not in en
-    assert "超过2倍 → 2.1倍" in _text(journal, "zh")
+def test_a_valid_but_wrong_country_code_is_warned(example: Path, runner: CliRunner) -> None:
+    _add_cobalt(example, "CG")
+    result = runner.invoke(app, ["check", "--project", str(example)])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output
+    assert "[cobalt-2023]" in result.output and "did you mean CD?" in result.output
 
 
-def test_a_legend_names_only_the_kinds_drawn(journal: Path) -> None:
-    svg = (journal / "build" / "en" / "outlook.svg").read_text(encoding="utf-8")
-    assert "<!-- forecast -->" in svg
-    assert "<!-- actual -->" not in svg
+def test_the_right_country_code_is_not_warned(example: Path, runner: CliRunner) -> None:
+    _add_cobalt(example, "CD")
+    result = runner.invoke(app, ["check", "--project", str(example)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.output
+
+
+def test_a_large_groups_table_lists_the_members_with_facts(
+    example: Path, runner: CliRunner
+) -> None:
+    _add_cobalt(example, "CD")
+    members = "[AO, BF, BI, BJ, BW, CD, CF, CG, CI, CM, DZ, EG, ET, GA, GH, KE, MA, NG, ZA, ZM]"
+    _append(
+        example / "facts/brief.yaml",
+        f"groups:\n  - code: AFR\n    name: {{zh: 非洲二十国, en: Twenty African states}}\n"
+        f"    members: {members}\ncountry_table: {{group: AFR}}\n",
+    )
+    result = runner.invoke(app, ["build", "--project", str(example)])
+    assert result.exit_code == 0, result.output
+    en = (example / "build/en/example-brief.html").read_text(encoding="utf-8")
+    start = en.index('<table class="countries">')
+    table = en[start : en.index("</table>", start)]
+    rows = re.findall(r'<th scope="row">([^<]*)</th>', table)
+    assert rows == ["DR Congo"], "one member has facts; CLDR's menu name is not used"
+    zh = (example / "build/zh/example-brief.html").read_text(encoding="utf-8")
+    assert '<th scope="row">刚果（金）</th>' in zh
+    # Asked for, every member is listed.
+    brief = example / "facts/brief.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace("{group: AFR}", "{group: AFR, all_members: true}"), "utf-8")
+    result = runner.invoke(app, ["build", "--project", str(example), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    en = (example / "build/en/example-brief.html").read_text(encoding="utf-8")
+    assert en.count('<th scope="row">') >= 20
+
+
+def test_a_group_the_brief_uses_is_spelled_out(example: Path, runner: CliRunner) -> None:
+    _append(
+        example / "facts/brief.yaml",
+        "groups:\n  - code: LITHIUM\n    name: {zh: 锂三角, en: Lithium triangle}\n"
+        "    members: [AR, BO, CL]\n",
+    )
+    facts = example / FACTS
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(
+        text.replace("    theme: talent\n", "    theme: talent\n    countries: [LITHIUM]\n", 1)
+    )
+    result = runner.invoke(app, ["build", "--project", str(example)])
+    assert result.exit_code == 0, result.output
+    en = _text((example / "build/en/example-brief.html").read_text(encoding="utf-8"))
+    zh = _text((example / "build/zh/example-brief.html").read_text(encoding="utf-8"))
+    assert "Lithium triangle: Argentina, Bolivia and Chile." in en
+    assert "锂三角包括阿根廷、玻利维亚和智利。" in zh
