@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
-from briefs.errors import RenderError
+from briefs.errors import InputError, RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
@@ -45,7 +45,8 @@ class Lookup(dict[str, Any]):
         self.meaning = meaning
 
     def __missing__(self, key: str) -> Any:
-        raise RenderError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
+        # The project's input is wrong (exit 1), not the rendering.
+        raise InputError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
 
 
 def source_line(src: model.Source, lang: str) -> str:

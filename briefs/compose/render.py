@@ -209,6 +209,8 @@ def render_html(
         raise RenderError(_located(exc, f"{templates / name}: {exc.message}")) from None
     except RenderError as exc:
         raise RenderError(_located(exc, str(exc))) from None
+    except InputError as exc:
+        raise InputError(_located(exc, str(exc))) from None
     citations = context.get(CONTEXT_KEY)
     if not isinstance(citations, Citations):
         raise RenderError(f"{name}: the view data lacks '{CONTEXT_KEY}'")
