@@ -15,7 +15,7 @@ import typer.core
 from typer.exceptions import TyperException
 
 from briefs import __version__
-from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError
+from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError, Problem
 
 if TYPE_CHECKING:
     # Typer vendors click as a private module; only its Context type is needed here.
@@ -111,6 +111,12 @@ def _report(exc: BriefError) -> None:
     state["exit"] = exc.exit_code
 
 
+def _warn(problems: list[Problem]) -> None:
+    """Print what the project should fix but does not stop the build (copied runs of words)."""
+    for problem in problems:
+        typer.echo(f"warning: {problem}", err=True)
+
+
 def _langs(lang: str) -> tuple[str, ...]:
     if lang == "all":
         return ("zh", "en")
@@ -178,8 +184,7 @@ def _run_build(
         pages = f" ({count(output.pages, 'page')})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
-    for problem in result.report.warnings if result.report else []:
-        typer.echo(f"warning: {problem}", err=True)
+    _warn(result.report.warnings if result.report else [])
     summary = result.report.summary() if result.report else ""
     typer.echo(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
@@ -356,8 +361,7 @@ def check(
 
     loaded, report, refs = check_project_files(project.resolve(), strict)
     pages = sum(1 for _ in rendered_pages(loaded, report))
-    for problem in report.warnings:
-        typer.echo(f"warning: {problem}", err=True)
+    _warn(report.warnings)
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(
