@@ -41,7 +41,7 @@ class _ErrorBoundary(typer.core.TyperGroup):
         try:
             return super().invoke(ctx)
         except BriefError as exc:
-            _report(exc)
+            _report(exc, ctx.invoked_subcommand not in _READ_ONLY)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
@@ -99,22 +99,22 @@ def main_options(
     del version
 
 
-def _report(exc: BriefError) -> None:
-    """Print a user error plainly (or re-raise it under --debug) and remember its exit code."""
+# Commands that write no outputs: their errors do not speak of the last good outputs.
+_READ_ONLY = frozenset({"extract", "new", "schema", "diff"})
+
+
+def _report(exc: BriefError, outputs: bool = True) -> None:
+    """Print a user error plainly (or re-raise it under --debug) and remember its exit code;
+    `outputs`: the command writes outputs, so say that the last good ones are unchanged."""
     if state["debug"]:
         raise exc
     for problem in exc.problems:
         typer.echo(f"error: {problem}", err=True)
     if len(exc.problems) > 1:
         typer.echo(f"{len(exc.problems)} problems.", err=True)
-    typer.echo("nothing was written; the last good outputs are unchanged.", err=True)
+    if outputs:
+        typer.echo("nothing was written; the last good outputs are unchanged.", err=True)
     state["exit"] = exc.exit_code
-
-
-def _warn(problems: list[Problem]) -> None:
-    """Print what the project should fix but does not stop the build (copied runs of words)."""
-    for problem in problems:
-        typer.echo(f"warning: {problem}", err=True)
 
 
 def _langs(lang: str) -> tuple[str, ...]:
@@ -184,13 +184,19 @@ def _run_build(
         pages = f" ({count(output.pages, 'page')})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
-    _warn(result.report.warnings if result.report else [])
+    if result.report:
+        _warn(result.report.warnings)
     summary = result.report.summary() if result.report else ""
     typer.echo(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
         f"{summary}; {time.perf_counter() - started:.1f} s"
     )
     return True
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for problem in warnings:
+        typer.echo(f"warning: {problem}", err=True)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -11,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from briefs.build.changes import (
-    EDITIONS,
     SNAPSHOT,
     Change,
     compare,
     previous_edition,
     read_snapshot,
+    record_edition,
     shown,
     snapshot,
     write_snapshot,
@@ -24,6 +25,7 @@ from briefs.build.changes import (
 from briefs.build.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
 from briefs.charts import cache as charting
 from briefs.charts.describe import describe
+from briefs.compose.confine import templates_outside
 from briefs.compose.derive import Strings, derive, source_line
 from briefs.compose.render import (
     check_references,
@@ -118,6 +120,9 @@ def check_project_files(root: Path, strict: bool = False) -> tuple[Project, Repo
     in the report, or with `strict` an error."""
     project = load_project(root)
     report = check_project(project)
+    outside = templates_outside(project.paths.templates)
+    if outside:
+        raise InputError(outside)
     known = set(project.facts) | set(project.computed)
     refs = check_references(project.paths.templates, known, {s.id for s in project.brief.sources})
     texts, _ = read_texts(project)
@@ -129,15 +134,18 @@ def check_project_files(root: Path, strict: bool = False) -> tuple[Project, Repo
     return project, report, refs
 
 
-def _fonts(project: Project) -> FontSet:
+def _fonts(project: Project, edition: Edition) -> FontSet:
+    """Font subsets with every character the brief can print, the facts an edition removed
+    (listed in its "what changed" box) included."""
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
     places = [c for f in project.facts.values() for c in f.countries]
     places += [c for chart in project.charts.values() for c in chart.countries]
     fact_units = [f.unit for f in project.facts.values() if f.unit]
-    return build_fonts(
-        project.paths.cache, charset_of(texts, project.domain.text(places, fact_units))
-    )
+    removed = [c.old for c in edition.changes if c.old is not None]
+    units = fact_units + [str(old["unit"]) for old in removed if old.get("unit")]
+    printed = project.domain.text(places, units) + json.dumps(removed, ensure_ascii=False)
+    return build_fonts(project.paths.cache, charset_of(texts, printed))
 
 
 def _chart_context(
@@ -212,8 +220,8 @@ def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dic
                 "kind": change.kind,
                 "id": change.id,
                 "label": label,
-                "old": shown(change.old, lang),
-                "new": shown(change.new, lang),
+                "old": shown(change.old, lang, project.domain),
+                "new": shown(change.new, lang, project.domain),
             }
         )
     return rows
@@ -278,14 +286,14 @@ def _build(
     current = snapshot(project.facts)
     last = read_snapshot(out / SNAPSHOT)
     result.changes = compare(last, current) if last is not None else []
-    progress("preparing fonts")
-    fonts = _fonts(project)
-    drawn = draw_charts(project, langs, fonts, typesetter, progress)
-    baseline = previous_edition(out, project.brief.as_of)
+    baseline = previous_edition(out, project.brief.id, project.brief.as_of)
     edition = Edition(
         previous=baseline[0] if baseline else "",
         changes=compare(baseline[1], current) if baseline else [],
     )
+    progress("preparing fonts")
+    fonts = _fonts(project, edition)
+    drawn = draw_charts(project, langs, fonts, typesetter, progress)
     pages = {
         lang: render_pages(project, report, lang, variants, fonts, drawn, edition, result, progress)
         for lang in langs
@@ -294,7 +302,7 @@ def _build(
         remove_stale_staging(out)
         typeset_and_write(project, out, pages, variants, fonts, typesetter, todo, force, result)
         write_snapshot(out / SNAPSHOT, current)
-        write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
+        record_edition(out, project.brief.id, project.brief.as_of, current)
     return result
 
 
