@@ -91,6 +91,17 @@ def test_an_altered_number_inside_a_quote_shows_the_closest_passage(
     assert "the closest passage is on line 7: '数字人才缺口约3万人'" in output
 
 
+def test_the_closest_passage_keeps_the_sources_spaces(example: Path, runner: CliRunner) -> None:
+    source = example / "facts" / "sources" / "example.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nIndonesia produced 28,000 tonnes in 2023.\n",
+        encoding="utf-8",
+    )
+    _edit(example, FACTS, '"数字人才缺口约3万人"', '"Indonesia produced 29,000 tonnes"')
+    output = _check(example, runner)
+    assert "'Indonesia produced 28,000 tonnes'" in output, output
+
+
 def test_a_chinese_numeral_quote(example: Path, runner: CliRunner) -> None:
     source = example / "facts" / "sources" / "example.txt"
     source.write_text(source.read_text(encoding="utf-8") + "\n示例市已连续三年举办数字经济论坛。\n")

@@ -12,7 +12,9 @@ from typing import Protocol
 
 from briefs.errors import InputError, Problem
 from briefs.facts import model
+from briefs.facts.inside import not_text, source_file
 from briefs.facts.loader import Loc, load_yaml
+from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
 from briefs.facts.typed import text_numbers
 from briefs.numbers.formatting import count, message
@@ -50,6 +52,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; errors when strict
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
@@ -212,12 +215,19 @@ def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     listing = project.paths.facts / BRIEF_FILE
-    for src in project.brief.sources:
-        path = project.paths.facts / src.file
-        if not path.is_file():
-            problems.append(
-                Problem(f"source '{src.id}': file {src.file} not found under facts/", listing)
+    lines = load_yaml(listing)
+    for index, src in enumerate(project.brief.sources):
+        line = lines.where(("sources", index, "file"))[0]
+        try:
+            path = source_file(project.paths.root, src.file, listing, line)
+        except InputError as exc:
+            problems.extend(
+                Problem(f"source '{src.id}': {p.message}", listing, line) for p in exc.problems
             )
+            continue
+        why = not_text(path, src.file)
+        if why is not None:
+            problems.append(Problem(f"source '{src.id}': {why}", listing, line))
             continue
         excerpt = src.excerpt
         try:
@@ -229,6 +239,7 @@ def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
                 Problem(
                     f"source '{src.id}': excerpt marker {missing.args[0]!r} is not in {src.file}",
                     listing,
+                    line,
                 )
             )
     return texts, problems
@@ -365,6 +376,7 @@ def _tally(where: Where) -> Report:
         rechecks=rechecks,
         conflicts=sorted((a, b) for a, b in conflicts),
         due=[f.id for f in facts.values() if is_due(f, project.brief.as_of)],
+        warnings=country_warnings(project),
     )
 
 
@@ -468,5 +480,31 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
                 "compare like with like",
                 where,
             )
-        elif len(set(periods)) != len(periods) and chart.type in ("line", "bar"):
-            problem(chart.id, f"series '{series.label.en}': two facts share a period")
+        elif chart.type == "line" and len(set(periods)) != len(periods):
+            problem(
+                chart.id,
+                f"series '{series.label.en}': two facts share a period, so one point would hide "
+                "the other; give each its own series",
+                where,
+            )
+    if chart.type in ("bar", "grouped"):
+        _one_bar_each(chart, facts, problem)
+
+
+def _one_bar_each(chart: model.Chart, facts: dict[str, model.Fact], problem: Reporter) -> None:
+    """Within a series, each fact needs a bar of its own: two facts of one period (and not of
+    one country each) would be drawn one behind the other."""
+    of = model.categories(chart, facts)
+    for index, series in enumerate(chart.series):
+        seen: dict[tuple[str, str], str] = {}
+        for i in series.facts:
+            if of[i] in seen:
+                problem(
+                    chart.id,
+                    f"series '{series.label.en}': {seen[of[i]]} and {i} would be drawn as one "
+                    f"bar ({of[i][1]}); compare countries in one period with one country per "
+                    "fact, list the facts by label with type: barh, or put them in separate "
+                    "series of a grouped chart",
+                    ("series", index, "facts"),
+                )
+            seen.setdefault(of[i], i)

@@ -7,15 +7,22 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import yaml
 from babel import Locale
+from babel.lists import format_list
 
+from briefs import THEME
 from briefs.facts import model
 from briefs.numbers import formatting as fmt
 
 
 @functools.cache
 def _cldr_names(lang: str) -> dict[str, str]:
-    return dict(Locale.parse(fmt.LOCALES[lang]).territories)
+    """CLDR's country names, with the theme's reader-facing names where CLDR's are for menus."""
+    names = dict(Locale.parse(fmt.LOCALES[lang]).territories)
+    readers = yaml.safe_load((THEME / "country_names.yaml").read_text(encoding="utf-8"))
+    names.update({code: text[lang] for code, text in readers.items()})
+    return names
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ class Domain:
         """Every name and unit word this domain can print for these places and units."""
         codes = set(places) | set(self.groups) | set(self.members(self.groups))
         names = [self.name(c, lang) for c in sorted(codes) for lang in fmt.LOCALES]
+        # A group's members are listed with the language's list pattern ("A, B and C", A、B和C).
+        names += [format_list(["A", "B", "C"], locale=fmt.LOCALES[lang]) for lang in fmt.LOCALES]
         shown = [
             (unit, step)
             for unit in sorted(set(fact_units))

@@ -112,6 +112,11 @@ class Group(Strict):
     code: str = Field(pattern=_GROUP, description="Code facts use, e.g. EU, G7, RCEP.")
     name: Text = Field(description="Name in both languages.")
     members: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes of members.")
+    list_members: bool = Field(
+        default=True,
+        description="Name the members in the data note, where facts or charts use the group "
+        "(false for a group every reader knows, such as the EU).",
+    )
 
     @field_validator("code")
     @classmethod
@@ -137,6 +142,11 @@ class CountryTable(Strict):
     group: str = Field(description="Code of the group whose members are the rows.")
     sections: list[str] = Field(
         default_factory=list, description="Only facts of these sections (default: all)."
+    )
+    all_members: bool = Field(
+        default=False,
+        description="List every member, also those the brief has no facts about (default: "
+        "only members with facts, so that a large group does not fill pages with empty rows).",
     )
 
 
