@@ -253,8 +253,10 @@ CHART = """
 
 
 def _html(project: Path, lang: str) -> str:
+    """The text a reader sees (figures keep their parts together with no-break spaces)."""
     (page,) = (project / "build" / lang).glob("*.html")
-    return visible_text(re.sub(r' title="[^"]*"', "", page.read_text(encoding="utf-8")))
+    text = visible_text(re.sub(r' title="[^"]*"', "", page.read_text(encoding="utf-8")))
+    return text.replace("\u00a0", " ")
 
 
 @pytest.fixture(scope="module")
