@@ -24,7 +24,7 @@ from briefs.keys import code_version
 from briefs.numbers.formatting import message
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
-_REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
+_REFERENCE = re.compile(r"""\b([FBYDTL])\[\s*["']([^"']+)["']\s*\]""")
 _CLAIM = re.compile(r"""\bclaim\(([^)]*)\)""")
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
 # Footnotes typed by hand, as templates once did: they are generated now.
