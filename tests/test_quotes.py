@@ -78,7 +78,7 @@ def test_an_altered_value_names_the_fact_its_line_and_the_numbers_stated(
     line = _edit(example, FACTS, "    value: 138000000000", "    value: 139000000000")
     output = _check(example, runner)
     assert f"{FACTS}:{line}:5: [digital-economy-2024] the value 139000000000 (CNY)" in output
-    assert "'2024年增至1380亿元' states: 2024 (= 2024), 1380亿 (= 138000000000)" in output
+    assert "'2024年增至1380亿元' states: 2024 (a year), 1380亿 (= 138000000000)" in output
     assert "extend the quote to the words of the source that state it" in output
 
 

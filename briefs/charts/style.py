@@ -87,9 +87,13 @@ def axis_of(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain:
     A chart without `unit` and `scale` takes both from its facts' unit (亿美元 / US$ billion).
     """
     ids = [i for i in chart.fact_ids if facts[i].value is not None]
+    # One unit per axis: a display ladder takes the step of the largest value.
+    largest = max((abs(facts[i].value or 0) for i in ids), default=0.0)
     shown = {
         i: fmt.shown_value(
-            facts[i].value or 0, facts[i].unit or "count", domain.shown(facts[i].unit or "", lang)
+            facts[i].value or 0,
+            facts[i].unit or "count",
+            domain.shown(facts[i].unit or "", lang, largest),
         )
         for i in ids
     }
@@ -99,7 +103,7 @@ def axis_of(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain:
     # One unit per chart: the checks refuse a chart that mixes units.
     unit = next((u for i in ids if (u := facts[i].unit)), "count")
     top = max((abs(v) for v in shown.values()), default=0.0)
-    label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang))
+    label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang, largest))
     return Axis(label, {i: v / divisor for i, v in shown.items()})
 
 
@@ -127,21 +131,16 @@ def legend_for_kinds(ax: Any, kinds: set[str], lang: str) -> None:
 
     if not kinds - {"actual"}:
         return
+    # Only what the chart shows: one entry for solid bars if any, one for the hatched ones
+    # naming every kind they stand for (they all look alike).
     handles = []
-    if "actual" in kinds:  # a legend entry for a kind the chart has no bar of misleads
+    if "actual" in kinds:
         handles.append(
             Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=fmt.KIND[lang]["actual"])
         )
-    for kind in ("estimate", "forecast", "target"):
-        if kind in kinds:
-            handles.append(
-                Patch(
-                    facecolor="white",
-                    edgecolor=PALETTE[0],
-                    hatch="////",
-                    label=fmt.KIND[lang][kind],
-                )
-            )
+    hatched = [fmt.KIND[lang][k] for k in ("estimate", "forecast", "target", "plan") if k in kinds]
+    label = ("、" if lang == "zh" else " / ").join(hatched)
+    handles.append(Patch(facecolor="white", edgecolor=PALETTE[0], hatch="////", label=label))
     legend_above(ax, len(handles), handles)
 
 

@@ -11,14 +11,15 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.outcomes import outcome
 from briefs.compose.pages import cite_key, gbt_pages, page_span, page_words, split_key, web_part
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
 from briefs.numbers import formatting as fmt
+from briefs.numbers import results
 
-COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
 
 
@@ -70,26 +71,41 @@ def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
     if lang == "zh" and src.language == "zh":
         head = f"{author}：" if author and author != publisher else ""
         at = f"，{where}" if where else ""
-        return f"{head}《{original}》，{publisher}，{fmt.date(src.date, lang)}{at}。{web}"
+        return f"{head}《{original}》，{_outlet(src, publisher, lang, '，')}{at}。{web}"
     if lang == "zh":
         author = src.author[src.language] if src.author else None
         publisher = src.publisher[src.language]
         head = f"{author}. " if author and author != publisher else ""
         gloss = f" [{translated}]" if translated else ""
+        outlet = publisher if _names_year(src, publisher) else f"{publisher}, {src.date}"
         read = f"[{src.accessed}]" if src.url and src.accessed else ""
         url = f" {src.url}." if src.url else ""
-        return f"{head}{original}{gloss}. {publisher}, {src.date}{gbt_pages(pages)}{read}.{url}"
+        return f"{head}{original}{gloss}. {outlet}{gbt_pages(pages)}{read}.{url}"
     head = f"{author}, " if author and author != publisher else ""
     at = f", {where}".removesuffix(".") if where else ""
     tail = f"{at}.{' ' + web if web else ''}"
     if src.language == lang or not translated:
-        return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}{tail}"
-    return f"{head}“{translated}” [{original}], {publisher}, {fmt.date(src.date, lang)}{tail}"
+        return f"{head}“{original}”, {_outlet(src, publisher, lang, ', ')}{tail}"
+    return f"{head}“{translated}” [{original}], {_outlet(src, publisher, lang, ', ')}{tail}"
+
+
+def _names_year(src: model.Source, publisher: str) -> bool:
+    """Whether the outlet already gives a year-only date, as a journal issue does
+    (《和平与发展》2025年第1期, Peace and Development, no. 1 (2025)): the year is not repeated."""
+    return len(src.date) == 4 and src.date in publisher
+
+
+def _outlet(src: model.Source, publisher: str, lang: str, sep: str) -> str:
+    if _names_year(src, publisher):
+        return publisher
+    return f"{publisher}{sep}{fmt.date(src.date, lang)}"
 
 
 def short_cite(src: model.Source, lang: str) -> str:
     """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia … (2025)."""
     who = src.shown(src.author or src.publisher, lang)
+    if not src.author and _names_year(src, who):
+        return who
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
@@ -110,7 +126,7 @@ def _footnote(
     see = strings["see_ref"].replace("{n}", str(numbers[source]))
     return Markup(
         f'<span class="footnote" data-source="{src.id}">'
-        f"{escape(short_cite(src, lang))}{escape(at)}{escape(see)}</span>"
+        f"{escape(_sentence_start(short_cite(src, lang)))}{escape(at)}{escape(see)}</span>"
         f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">[{numbers[source]}]</a>'
     )
 
@@ -140,11 +156,12 @@ def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, cs
 def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings) -> str:
     src = next(s for s in project.brief.sources if s.id == fact.source)
     publisher = src.shown(src.publisher, lang)
-    parts = [
-        f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"
-        if lang == "zh"
-        else f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"
-    ]
+    if _names_year(src, publisher):
+        parts = [f"{strings['source']}{publisher}"]
+    elif lang == "zh":
+        parts = [f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"]
+    else:
+        parts = [f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"]
     when = fact.period or fact.date
     if when:
         parts.append(fmt.period(when, lang) if fact.period else fmt.date(when, lang))
@@ -152,12 +169,19 @@ def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings)
     return " · ".join(parts)
 
 
-def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
-    if comp.method in ("growth", "cagr", "share"):
-        return fmt.percent(value, lang)
-    if comp.method in ("ratio", "increase"):
-        return fmt.multiple(value, lang)
-    return fmt.number(value, lang)
+def computed_text(
+    project: Project, method: str, value: float, parts: list[model.Fact], lang: str
+) -> tuple[float, str]:
+    """A computed result rounded to its inputs' precision and printed in its unit (a difference
+    of percentages in percentage points, with a true minus), like any figure."""
+    if method in ("growth", "cagr", "share"):
+        return round(value, 1), fmt.percent(value, lang)
+    if method in ("ratio", "increase"):
+        return round(value, 1), fmt.multiple(value, lang)
+    inputs = [p.value for p in parts if p.value is not None]
+    shown = results.rounded(method, value, inputs)
+    unit = results.unit(method, parts[0].unit if parts else None)
+    return shown, project.domain.figure(shown, unit, "exact", lang)
 
 
 def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str, places: set[str]) -> bool:
@@ -204,14 +228,12 @@ def _country_rows(
         )
         if not related and not table.all_members:
             continue
-        # "One more item" is no use to a reader: show it instead.
-        listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
+        # Every item is listed: a reader of the PDF cannot look up the ones a cap would hide.
         rows.append(
             {
                 "code": code,
                 "name": domain.name(code, lang),
-                "facts": [short(f.id) for f in listed],
-                "more": len(related) - len(listed),
+                "facts": [short(f.id) for f in related],
             }
         )
     return rows
@@ -227,6 +249,8 @@ class FactTexts:
     dates: dict[str, str]
     texts: dict[str, Markup]
     labels: dict[str, str]
+    # Tables and charts show a fall with its minus (−0.8); prose says it fell (figures).
+    tabled: dict[str, Markup] = field(default_factory=dict)
 
 
 def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[Markup, ...]:
@@ -234,7 +258,7 @@ def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[
     spell it out."""
     css = f"fact kind-{fact.kind}"
     if fact.value is not None and fact.unit is not None:
-        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang, prose=True)
         if lang == "en" and fact.derived and fact.derived.method == "increase":
             # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
             shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
@@ -253,9 +277,15 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
     """Format every fact once: figure, figure in words, period, date, sentence and label."""
     texts = FactTexts({}, {}, {}, {}, {}, {})
     for fact in project.facts.values():
-        formed = _figure(fact, project, lang, _fact_title(fact, project, lang, strings))
+        title = _fact_title(fact, project, lang, strings)
+        formed = _figure(fact, project, lang, title)
         if formed:
             texts.figures[fact.id] = formed[0]
+        if fact.value is not None and fact.unit is not None and fact.value < 0:
+            signed = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+            texts.tabled[fact.id] = _data(
+                fact.value, [fact.id], title, signed, f"fact kind-{fact.kind}"
+            )
         if len(formed) > 1:
             texts.spelled[fact.id] = formed[1]
         if fact.date:
@@ -275,11 +305,16 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
         value = compute(
             comp.method, [p.value for p in parts if p.value is not None], [p.year for p in parts]
         )
-        shown = _computed_text(comp, value, lang)
+        value, shown = computed_text(project, comp.method, value, parts, lang)
         title = f"{strings['computed']}{comp.label.get(lang)}"
-        texts.figures[comp.id] = _data(round(value, 6), comp.from_, title, shown, "fact computed")
+        texts.figures[comp.id] = _data(value, comp.from_, title, shown, "fact computed")
         texts.labels[comp.id] = comp.label.get(lang)
     return texts
+
+
+def _sentence_start(text: str) -> str:
+    """A note opens a sentence, whatever case its outlet is written in (official press release)."""
+    return text[:1].upper() + text[1:]
 
 
 def _note(src: model.Source, number: int) -> str:
@@ -323,7 +358,7 @@ class Rows:
         return {
             "id": fact.id,
             "label": self.texts.labels[fact.id],
-            "figure": self.texts.figures.get(fact.id, Markup("")),
+            "figure": self.texts.tabled.get(fact.id) or self.texts.figures.get(fact.id, Markup("")),
             "when": self.texts.periods.get(fact.id, ""),
             "kind": fmt.KIND[self.lang][fact.kind],
             "source": src.shown(src.publisher, self.lang),
@@ -333,18 +368,24 @@ class Rows:
             "event": fact.value is None,
         }
 
+    def due(self, fact_id: str) -> dict[str, Any]:
+        """A forecast, target or plan whose year has passed, with the outcome a source reports."""
+        met = outcome(self.project.facts[fact_id], self.project.facts)
+        return {**self.short(fact_id), "outcome": self.short(met.id) if met else None}
+
     def rechecks(self, report: Report) -> list[dict[str, Any]]:
         """Derived figures recomputed from their inputs, for the data note."""
         facts, lang = self.project.facts, self.lang
         rows = []
         for r in report.rechecks:
-            if r.method in ("growth", "cagr"):
-                computed = fmt.percent(r.computed, lang)
-            elif r.method in ("ratio", "increase"):
-                computed = fmt.multiple(r.computed, lang)
+            derived = facts[r.fact].derived
+            parts = [facts[i] for i in derived.from_] if derived else []
+            if r.method == "increase" and lang == "en":
+                # As the stated figure prints ("more than 200%"): "2.2 times" would read as the
+                # multiple, which is 3.2.
+                computed = fmt.percent(r.computed * 100, lang, digits=0)
             else:
-                unit = facts[r.fact].unit or "count"
-                computed = self.project.domain.figure(r.computed, unit, "exact", lang)
+                computed = computed_text(self.project, r.method, r.computed, parts, lang)[1]
             rows.append(
                 {
                     "fact": self.short(r.fact),
@@ -442,6 +483,8 @@ def masthead(project: Project, lang: str) -> dict[str, Any]:
         # English says "on 11 March 2026" but "in November 2025" and "in 2025".
         "cutoff_on": "" if lang == "zh" else ("on" if len(brief.cutoff) == 10 else "in"),
         "source_count": len(brief.sources),
+        "document_count": len({s.file for s in brief.sources}),
+        "shared_documents": shared_documents(project, lang),
     }
 
 
@@ -461,6 +504,19 @@ def groups(project: Project, lang: str) -> list[dict[str, Any]]:
         }
         for group in brief.groups
         if group.code in used and group.code != tabled and group.list_members
+    ]
+
+
+def shared_documents(project: Project, lang: str) -> list[str]:
+    """References that are articles printed together in one source file ("[4] and [5]"), so
+    that a reader counting sources and documents is told why they differ."""
+    by_file: dict[str, list[int]] = {}
+    for s in project.brief.sources:
+        by_file.setdefault(s.file, []).append(project.reference_numbers[s.id])
+    return [
+        fmt.join([f"[{n}]" for n in sorted(refs)], lang)
+        for refs in by_file.values()
+        if len(refs) > 1
     ]
 
 
@@ -503,6 +559,15 @@ class View:
         return {**names, "claim": claim, CONTEXT_KEY: self.citations}
 
 
+def _marked(texts: dict[str, str]) -> dict[str, Markup]:
+    """Periods and dates as prose prints them: marked with their fact, which a sentence resting
+    on them cites like a figure."""
+    return {
+        fact_id: Markup(f'<span class="when" data-fact="{escape(fact_id)}">{escape(text)}</span>')
+        for fact_id, text in texts.items()
+    }
+
+
 def derive(project: Project, report: Report, lang: str, strings: Strings) -> View:
     """Build the view data of one language: every figure formatted here."""
     brief = project.brief
@@ -520,8 +585,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
             "value or date to show; cite its statement with T or claim",
             texts.figures | texts.spelled,
         ),
-        Y=Lookup("Y", "period or date", texts.periods),
-        D=Lookup("D", "date (D is for events; use Y for a figure's period)", texts.dates),
+        Y=Lookup("Y", "period or date", _marked(texts.periods)),
+        D=Lookup("D", "date (D is for events; use Y for a figure's period)", _marked(texts.dates)),
         T=texts.texts,
         L=texts.labels,
         sections=[{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],
@@ -530,7 +595,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
         timeline_chart=brief.timeline.chart if brief.timeline is not None else None,
         countries=countries,
         conflicts=[{"a": rows.short(a), "b": rows.short(b)} for a, b in report.conflicts],
-        due=[rows.short(i) for i in report.due],
+        due=[rows.due(i) for i in report.due],
         rechecks=rows.rechecks(report),
         references=references(project, lang, report.pages),
         facts_total=len(project.facts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable
@@ -15,8 +16,9 @@ from briefs.facts.inside import not_text, source_file
 from briefs.facts.loader import Loc, load_yaml
 from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
+from briefs.facts.typed import text_numbers
 from briefs.numbers.formatting import count, message
-from briefs.numbers.reading import candidates, numbers, scale_of, states
+from briefs.numbers.reading import describe, numbers, states
 from briefs.sources.text import SourceText, flatten, read_source
 
 
@@ -51,7 +53,7 @@ class Report:
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)  # fact id: page its quote stands on
-    warnings: list[Problem] = field(default_factory=list)  # worth a look, not wrong for sure
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; errors when strict
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
@@ -71,18 +73,15 @@ class Report:
 
 
 def _value_problem(fact: model.Fact, where: Where) -> Problem | None:
-    """The value must be a number its quote states, converted through the fact's unit."""
+    """The value must be a number its quote states (read in the source's language), in the
+    fact's currency and unit, converted through the fact's unit."""
     value = fact.value if fact.value is not None else math.nan
-    if states(value, fact.quote, fact.unit):
+    language = where.sources[fact.source].language
+    if states(value, fact.quote, fact.unit, language=language):
         return None
-    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW).
-    unit = f" {fact.unit}" if fact.unit and scale_of(fact.unit) is None else ""
-    stated = (
-        ", ".join(
-            f"{s} (= {candidates(s, fact.unit)[0][0]:.15g}{unit})" for s in numbers(fact.quote)
-        )
-        or "no number"
-    )
+    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW); a number in
+    # another currency or in percent for percentage points, with why it cannot be the value.
+    stated = ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
     return where.problem(
         fact.id,
         f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "
@@ -272,14 +271,42 @@ def _quote(fact: model.Fact, where: Where) -> list[Problem]:
     return [found] if found else []
 
 
+def unknown_fact(name: str, other: str, facts: dict[str, model.Fact]) -> str:
+    """That a field names no fact, with the id the user most likely meant."""
+    return f"{name} names unknown fact '{other}'{did_you_mean([other], facts)}"
+
+
+def did_you_mean(unknown: list[str], facts: dict[str, model.Fact]) -> str:
+    """The fact ids most like the unknown ones (a misspelt id), as a hint to end a message."""
+    close = [
+        f"'{match[0]}'"
+        for other in unknown
+        if (match := difflib.get_close_matches(other, list(facts), n=1, cutoff=0.8))
+    ]
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
 def _links(fact: model.Fact, where: Where) -> list[Problem]:
     facts = where.project.facts
-    return [
-        where.problem(fact.id, f"{name} names unknown fact '{other}'", name)
+    problems = [
+        where.problem(fact.id, unknown_fact(name, other, facts), name)
         for name in ("conflicts_with", "corroborates")
         for other in getattr(fact, name)
         if other not in facts
     ]
+    if fact.outcome is not None and fact.outcome not in facts:
+        problems.append(
+            where.problem(fact.id, unknown_fact("outcome", fact.outcome, facts), "outcome")
+        )
+    elif fact.outcome is not None and fact.kind not in ("target", "forecast", "plan"):
+        problems.append(
+            where.problem(
+                fact.id,
+                "only a target, forecast or plan has an outcome; remove `outcome`",
+                "outcome",
+            )
+        )
+    return problems
 
 
 def _derivation(fact: model.Fact, where: Where) -> list[Problem]:
@@ -294,6 +321,7 @@ FACT_CHECKS: tuple[Callable[[model.Fact, Where], list[Problem]], ...] = (
     _quote,
     _links,
     _derivation,
+    text_numbers,
 )
 
 
@@ -304,7 +332,11 @@ def _computed(where: Where) -> list[Problem]:
         unknown = [i for i in comp.from_ if i not in facts]
         if unknown:
             problems.append(
-                where.problem(comp.id, f"computed from unknown fact(s): {', '.join(unknown)}")
+                where.problem(
+                    comp.id,
+                    f"computed from unknown fact(s): {', '.join(unknown)}"
+                    + did_you_mean(unknown, facts),
+                )
             )
         elif any(facts[i].value is None for i in comp.from_):
             problems.append(where.problem(comp.id, "every fact it is computed from needs a value"))
@@ -382,7 +414,7 @@ def _recheck(
     """A derived figure recomputed from its components, or why it cannot be."""
     missing = [i for i in parts if i not in facts]
     if missing:
-        return f"derived from unknown fact(s): {', '.join(missing)}"
+        return f"derived from unknown fact(s): {', '.join(missing)}" + did_you_mean(missing, facts)
     components = [facts[i] for i in parts]
     if fact.value is None or any(c.value is None for c in components):
         return "a derived figure and its components all need a value"
@@ -424,7 +456,7 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
     if missing:
         problem(
             chart.id,
-            f"chart refers to unknown fact(s): {', '.join(missing)}",
+            f"chart refers to unknown fact(s): {', '.join(missing)}" + did_you_mean(missing, facts),
             _field(chart, set(missing)),
         )
         return
