@@ -63,6 +63,14 @@ class Citations:
     # One footnote for a source cited on several pages at one place (source id, their keys).
     combined: Callable[[str, list[str]], Markup] | None = None
 
+    @property
+    def of_sources(self) -> dict[str, tuple[str, ...]]:
+        """Each fact's sources (its citation keys without their pages), as notes name them."""
+        return {
+            fact: tuple(dict.fromkeys(split_key(key)[0] for key in keys))
+            for fact, keys in self.sources.items()
+        }
+
 
 def claim(*fact_ids: str, caller: Callable[[], str]) -> Markup:
     """Mark a statement as reporting what the source of a fact says (a Jinja call block)."""
@@ -97,7 +105,7 @@ def cite_page(html: str, citations: Citations) -> str:
             raise RenderError("a prose template's output is not where the page expects it")
         template = Path(unquote(begin[2]))
         cited = cite(html[begin.end() : end], citations, template, begin[1] == "1")
-        missed = uncovered(cited, citations.sources)
+        missed = uncovered(cited, citations.of_sources)
         if missed:
             raise InputError([_uncovered_problem(item, template) for item in missed])
         html = html[: begin.start()] + cited + html[end + len(_REGION_END) :]
