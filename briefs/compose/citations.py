@@ -64,8 +64,9 @@ class Citations:
     combined: Callable[[str, list[str]], Markup] | None = None
 
     @property
-    def of_sources(self) -> dict[str, tuple[str, ...]]:
-        """Each fact's sources (its citation keys without their pages), as notes name them."""
+    def by_source(self) -> dict[str, tuple[str, ...]]:
+        """Each fact's sources without their pages: what a note's call names (the page is in
+        the note's text)."""
         return {
             fact: tuple(dict.fromkeys(split_key(key)[0] for key in keys))
             for fact, keys in self.sources.items()
@@ -105,7 +106,7 @@ def cite_page(html: str, citations: Citations) -> str:
             raise RenderError("a prose template's output is not where the page expects it")
         template = Path(unquote(begin[2]))
         cited = cite(html[begin.end() : end], citations, template, begin[1] == "1")
-        missed = uncovered(cited, citations.of_sources)
+        missed = uncovered(cited, citations.by_source)
         if missed:
             raise InputError([_uncovered_problem(item, template) for item in missed])
         html = html[: begin.start()] + cited + html[end + len(_REGION_END) :]
@@ -208,21 +209,6 @@ def cite(html: str, citations: Citations, template: Path, inline: bool = False) 
     return "".join(pieces)
 
 
-def _marks(
-    keys: list[str],
-    calls: dict[str, Markup],
-    combined: Callable[[str, list[str]], Markup] | None,
-) -> str:
-    """The calls at one place: one per source, naming every page cited there."""
-    by_source: dict[str, list[str]] = {}
-    for key in keys:
-        by_source.setdefault(split_key(key)[0], []).append(key)
-    return "".join(
-        str(calls[same[0]] if len(same) == 1 or combined is None else combined(source, same))
-        for source, same in by_source.items()
-    )
-
-
 def _notes(
     html: str, block: _Block, cites: list[_Cite], citations: Citations
 ) -> list[tuple[int, int, list[str]]]:
@@ -251,6 +237,21 @@ def _notes(
         if names and set(names) != set(following):
             places.append((*stops[index], names))
     return places
+
+
+def _marks(
+    keys: list[str],
+    calls: dict[str, Markup],
+    combined: Callable[[str, list[str]], Markup] | None,
+) -> str:
+    """The calls at one place: one per source, naming every page cited there."""
+    by_source: dict[str, list[str]] = {}
+    for key in keys:
+        by_source.setdefault(split_key(key)[0], []).append(key)
+    return "".join(
+        str(calls[same[0]] if len(same) == 1 or combined is None else combined(source, same))
+        for source, same in by_source.items()
+    )
 
 
 def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:

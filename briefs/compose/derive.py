@@ -77,9 +77,9 @@ def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
         publisher = src.publisher[src.language]
         head = f"{author}. " if author and author != publisher else ""
         gloss = f" [{translated}]" if translated else ""
-        outlet = publisher if _names_year(src, publisher) else f"{publisher}, {src.date}"
         read = f"[{src.accessed}]" if src.url and src.accessed else ""
         url = f" {src.url}." if src.url else ""
+        outlet = publisher if _names_year(src, publisher) else f"{publisher}, {src.date}"
         return f"{head}{original}{gloss}. {outlet}{gbt_pages(pages)}{read}.{url}"
     head = f"{author}, " if author and author != publisher else ""
     at = f", {where}".removesuffix(".") if where else ""
@@ -134,22 +134,21 @@ def _footnote(
 _FIGURE_HEAD = re.compile(r"^(.*?)((?:(?:[A-Z]{2,3}|[^\sA-Za-z\d]+)\s?)?\d.*)$", re.S)
 
 
-def glued(text: str) -> str:
+def glued(text: str) -> Markup:
     """A figure whose number stays with its scale and unit (and a currency code before it)
-    across line ends, while words of a qualifier before it may break: "more than
-    US$108\u00a0billion", "about RMB\u00a0138\u00a0billion". Keeping the whole phrase on one
-    line instead left wide gaps in justified lines and stray fragments at line ends."""
+    across line ends, while the words of a qualifier before it may break: "more than
+    <nb>US$108 billion</nb>". Keeping the whole phrase on one line left wide gaps in justified
+    lines and stray fragments at line ends; no-break spaces would change the text itself."""
     found = _FIGURE_HEAD.match(text)
-    if found is None:
-        return text
-    return found[1] + found[2].replace(" ", "\u00a0")
+    head, tail = (found[1], found[2]) if found else ("", text)
+    return escape(head) + Markup('<span class="nb">') + escape(tail) + Markup("</span>")
 
 
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
     ids = " ".join(fact_ids)
     return Markup(
         f'<data class="{css}" value="{escape(value)}" data-fact="{escape(ids)}" '
-        f'title="{escape(title)}">{escape(glued(text))}</data>'
+        f'title="{escape(title)}">{glued(text)}</data>'
     )
 
 
