@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,8 +34,9 @@ from briefs.compose.render import (
     stylesheet,
     template_files,
 )
+from briefs.compose.wording import copy_problems, typed_problems
 from briefs.errors import InputError, RenderError, UsageError
-from briefs.facts.check import Report, check_project
+from briefs.facts.check import Report, check_project, read_texts
 from briefs.facts.project import Project, load_project
 from briefs.files import lock, swap_in
 from briefs.fonts import FontSet, build_fonts, charset_of
@@ -113,8 +114,10 @@ def visible_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def check_project_files(root: Path) -> tuple[Project, Report, int]:
-    """Load and cross-check a project, including the facts its templates refer to."""
+def check_project_files(root: Path, strict: bool = False) -> tuple[Project, Report, int]:
+    """Load and cross-check a project, including the facts its templates refer to and the
+    wording of its prose: a typed figure is an error; a run copied from a source is a warning
+    in the report, or with `strict` an error."""
     project = load_project(root)
     report = check_project(project)
     outside = templates_outside(project.paths.templates)
@@ -122,6 +125,12 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
         raise InputError(outside)
     known = set(project.facts) | set(project.computed)
     refs = check_references(project.paths.templates, known, {s.id for s in project.brief.sources})
+    texts, _ = read_texts(project)
+    copied = copy_problems(project, texts)
+    problems = typed_problems(project) + (copied if strict else [])
+    if problems:
+        raise InputError(problems)
+    report.warnings.extend(copied)
     return project, report, refs
 
 
@@ -143,19 +152,25 @@ def _chart_context(
     project: Project, lang: str, fonts: FontSet, result: BuildResult, drawn: set[tuple[str, str]]
 ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
     """Chart captions for the templates, and the SVG files for screens and for print."""
-    contexts: dict[str, Any] = {}
     files: dict[str, bytes] = {}
     printed: dict[str, bytes] = {}
-    sources = {s.id: s for s in project.brief.sources}
     for chart in project.charts.values():
         svg, print_svg = charting.render_chart(
             chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
         fresh = (lang, chart.id) in drawn
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
-        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         files[f"{chart.id}.svg"] = svg
         printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
+    return chart_captions(project, lang), files, printed
+
+
+def chart_captions(project: Project, lang: str) -> dict[str, Any]:
+    """What the templates show of each chart: title, file, alt text, sources, note."""
+    contexts: dict[str, Any] = {}
+    sources = {s.id: s for s in project.brief.sources}
+    for chart in project.charts.values():
+        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         contexts[chart.id] = {
             "id": chart.id,
             "file": f"{chart.id}.svg",
@@ -165,8 +180,30 @@ def _chart_context(
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
             "size": chart.size,
+            "facts": " ".join(chart.fact_ids),
         }
-    return contexts, files, printed
+    return contexts
+
+
+def rendered_pages(project: Project, report: Report) -> Iterator[tuple[str, str, str]]:
+    """Derive and render every page of every language as a build would, without drawing charts
+    or typesetting: (language, variant, HTML) for each. `brief check` renders them all, so that it
+    fails on whatever would stop a build's rendering."""
+    for lang in LANGS:
+        strings = Strings(load_strings(project.paths.templates, lang))
+        captions = chart_captions(project, lang)
+        view = replace(
+            derive(project, report, lang, strings),
+            charts=captions,
+            memo_chart=project.brief.memo_chart or next(iter(captions), None),
+            stylesheet=STYLESHEET,
+        )
+        for variant in VARIANTS:
+            context = replace(view, variant=variant).context()
+            html = render_html(
+                project.paths.templates, variant, context, project.paths.cache / "templates"
+            )
+            yield lang, variant, html
 
 
 def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -15,10 +16,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import escape
 
 from briefs import THEME
-from briefs.compose.citations import ProseCitations
+from briefs.compose.citations import CONTEXT_KEY, Citations, ProseCitations, cite_page
 from briefs.compose.confine import html_outside
 from briefs.errors import InputError, Problem, RenderError
 from briefs.facts.loader import load_yaml
+from briefs.keys import code_version
 from briefs.numbers.formatting import message
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
@@ -42,7 +44,8 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     bytecode = None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
+        # Compiled code depends on brief's own code too (the prose marks, the extensions).
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache), f"__jinja2_{code_version()}_%s.cache")
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(THEME))]
@@ -55,7 +58,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         keep_trailing_newline=True,
         extensions=[ProseCitations],
     )
-    # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
+    # Interface strings with counts: {{ S.based_on | message(lang, n=6) }}.
     env.filters["message"] = message
     # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace) are not documented.
     env.globals.clear()
@@ -130,6 +133,12 @@ def cited_facts(templates: Path) -> set[str]:
     return found
 
 
+def _close(name: str, known: set[str]) -> str:
+    """The known id a misspelt one most likely means, as a hint to end a message."""
+    match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
 def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
     """Fail if a template refers to a fact that does not exist or types a footnote.
 
@@ -150,7 +159,9 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
             if match[2] not in known:
                 problems.append(
                     Problem(
-                        f"template refers to unknown fact '{match[2]}'", path, line(match.start())
+                        f"template refers to unknown fact '{match[2]}'{_close(match[2], known)}",
+                        path,
+                        line(match.start()),
                     )
                 )
         for match in _CLAIM.finditer(text):
@@ -162,7 +173,7 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
                         "the quote that states the claim"
                     )
                 elif fact_id not in known:
-                    message = f"claim cites unknown fact '{fact_id}'"
+                    message = f"claim cites unknown fact '{fact_id}'{_close(fact_id, known)}"
                 else:
                     continue
                 problems.append(Problem(message, path, line(match.start())))
@@ -207,9 +218,7 @@ def render_html(
     try:
         html = env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(
-            [Problem(f"template syntax: {exc.message}", Path(exc.filename or name), exc.lineno)]
-        ) from None
+        raise InputError([syntax_problem(env, exc, name)]) from None
     except jinja2.TemplateNotFound as exc:
         missing = f"template '{exc.name}' is in neither the project nor the theme"
         raise InputError(_problem(exc, missing, templates)) from None
@@ -228,7 +237,58 @@ def render_html(
     if outside:
         page = f"{context.get('lang', '')} {variant}".strip()
         raise RenderError([replace(p, message=f"{page} page: {p.message}") for p in outside])
-    return number_captions(html, context["S"])
+    citations = context.get(CONTEXT_KEY)
+    if not isinstance(citations, Citations):
+        raise RenderError(f"{name}: the view data lacks '{CONTEXT_KEY}'")
+    return number_captions(cite_page(html, citations), context["S"])
+
+
+# Block tags that need an end tag; `set` only in its block form (without "=").
+_PAIRED = frozenset(
+    {"call", "filter", "for", "if", "macro", "block", "with", "autoescape", "trans", "raw", "set"}
+)
+
+
+def syntax_problem(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str) -> Problem:
+    """A template syntax error in the author's words; a block never closed is located where it
+    opens, not at the end of the file where Jinja notices it."""
+    path = Path(exc.filename or name)
+    if "Unexpected end of template" in (exc.message or "") and exc.source is not None:
+        opened = _unclosed(env, exc.source)
+        if opened is not None:
+            tag, line = opened
+            return Problem(
+                f"template syntax: {{% {tag} %}} is never closed: add {{% end{tag} %}} where it "
+                "should end",
+                path,
+                line,
+            )
+    return Problem(f"template syntax: {exc.message}", path, exc.lineno)
+
+
+def _unclosed(env: jinja2.Environment, source: str) -> tuple[str, int] | None:
+    """The innermost block tag of a template left open, and its line."""
+    opened: list[tuple[str, int]] = []
+    tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
+    for index, (line, kind, _) in enumerate(tokens[:-1]):
+        _, after, word = tokens[index + 1]
+        if kind != "block_begin" or after != "name":
+            continue
+        if word in _PAIRED and not (word == "set" and _assigns(tokens, index)):
+            opened.append((word, line))
+        elif word.startswith("end") and opened and opened[-1][0] == word[3:]:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
+def _assigns(tokens: list[tuple[int, str, str]], index: int) -> bool:
+    """Whether the `set` tag starting at `index` assigns inline ({% set x = 1 %})."""
+    for _, kind, value in tokens[index + 1 :]:
+        if kind == "block_end":
+            return False
+        if kind == "operator" and value == "=":
+            return True
+    return False
 
 
 def _problem(exc: BaseException, message: str, fallback: Path) -> list[Problem]:

@@ -113,6 +113,12 @@ def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
+        if not close and error.get("input") is None and " " in name.strip():
+            # `{en: Australia, Chile and China}`: the comma ends the text and starts a new key.
+            hint = (
+                "; a comma inside { } starts a new entry: put the whole text in quotes, "
+                'e.g. en: "Australia, Chile and China"'
+            )
         return f"unknown field '{name}'{hint}"
     if error["type"] == "missing":
         parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")

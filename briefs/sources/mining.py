@@ -155,7 +155,8 @@ class Quotes:
     """Where the quotes of a source's facts stand in its text, for finding the facts that cover
     a figure without trying every fact against every figure (a project may hold thousands)."""
 
-    def __init__(self, facts: list[model.Fact], text: SourceText) -> None:
+    def __init__(self, facts: list[model.Fact], text: SourceText, language: str) -> None:
+        self.language = language  # figures are read in the source's language, as the check does
         placed: list[tuple[int, int, model.Fact]] = []
         for fact in facts:
             quote = flatten(fact.quote)
@@ -180,7 +181,7 @@ class Quotes:
             if (
                 at + length >= figure.end
                 and value is not None
-                and states(value, figure.text, fact.unit)
+                and states(value, figure.text, fact.unit, language=self.language)
             ):
                 return True
         return False
@@ -196,7 +197,7 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
     for src in project.brief.sources:
         text = texts[src.id]
         found = figures(src.id, text)
-        quotes = Quotes(by_source.get(src.id, []), text)
+        quotes = Quotes(by_source.get(src.id, []), text, src.language)
         result.append(
             SourceCoverage(src.id, len(found), [f for f in found if not quotes.captured(f)])
         )

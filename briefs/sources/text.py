@@ -63,7 +63,14 @@ class SourceText:
             ).ratio()
             if ratio > best_ratio:
                 best, best_ratio = at, ratio
-        return best, self.flat[best : best + len(wanted)]
+        return best, self.words(best, best + len(wanted))
+
+    def words(self, start: int, stop: int) -> str:
+        """The source's own words between two offsets of `flat`: spaces kept, lines joined."""
+        if not self.origin or start >= len(self.origin):
+            return ""
+        last = self.origin[min(stop, len(self.origin)) - 1]
+        return _SPACE.sub(" ", self.raw[self.origin[start] : last + 1]).strip()
 
 
 def read_source(path: Path, start: str | None = None, end: str | None = None) -> SourceText:
