@@ -487,4 +487,6 @@ def test_a_watch_session_leaves_no_temporary_files(good: Path, tmp_path: Path) -
     finally:
         watch.send_signal(signal.SIGTERM)
         watch.wait(timeout=60)
+        if watch.stdout is not None:
+            watch.stdout.close()
     assert _leftovers(tmp) == []
