@@ -144,7 +144,11 @@ def _run_build(
     from briefs.build.incremental import plan
 
     started = time.perf_counter()
-    todo = plan(root, target, langs, variants, force)
+    try:
+        todo = plan(root, target, langs, variants, force)
+    except BriefError as exc:
+        _report(exc)
+        return False
     if not todo.rebuild:
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
