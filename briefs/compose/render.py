@@ -24,7 +24,7 @@ from briefs.keys import code_version
 from briefs.numbers.formatting import message
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
-_REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
+_REFERENCE = re.compile(r"""\b([FBYDTL])\[\s*["']([^"']+)["']\s*\]""")
 _CLAIM = re.compile(r"""\bclaim\(([^)]*)\)""")
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
 # Footnotes typed by hand, as templates once did: they are generated now.
@@ -232,6 +232,8 @@ def render_html(
         raise RenderError(_located(exc, f"{templates / name}: {exc.message}")) from None
     except RenderError as exc:
         raise RenderError(_located(exc, str(exc))) from None
+    except InputError as exc:
+        raise InputError(_located(exc, str(exc))) from None
     # The templates were checked as written; this catches what they assemble while rendering.
     outside = html_outside(html, None)
     if outside:
