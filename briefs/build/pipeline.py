@@ -122,7 +122,7 @@ def check_project_files(root: Path) -> tuple[Project, Report, int]:
 
 def _fonts(project: Project) -> FontSet:
     texts = [*project.inputs, *template_files(project.paths.templates)]
-    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
+    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css", ".md")]
     places = [c for f in project.facts.values() for c in f.countries]
     places += [c for chart in project.charts.values() for c in chart.countries]
     fact_units = [f.unit for f in project.facts.values() if f.unit]
