@@ -295,7 +295,9 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
     ),
     (
         "remote image",
-        _replace("templates/prose/en/paths.md", "Training", "![](http://example.com/x.png) Training"),
+        _replace(
+            "templates/prose/en/paths.md", "Training", "![](http://example.com/x.png) Training"
+        ),
         "example-brief.html",
         None,
         "refusing to load http://example.com/x.png",

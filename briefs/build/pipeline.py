@@ -235,6 +235,32 @@ def _build(
     todo: Plan,
     typesetter: Typesetter,
 ) -> BuildResult:
+    rendered = render_all(root, out, langs, variants, progress, todo, typesetter)
+    return write_all(rendered, out, variants, typesetter, todo, force)
+
+
+@dataclass
+class Rendered:
+    """Everything a build computes before it writes: the checked project and each language's
+    pages (`brief serve` shows the HTML from here before the PDFs are typeset)."""
+
+    project: Project
+    result: BuildResult
+    facts: dict[str, dict[str, Any]]  # the snapshot of the facts this build used
+    fonts: FontSet
+    pages: dict[str, Pages]
+
+
+def render_all(
+    root: Path,
+    out: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    progress: Progress,
+    todo: Plan,
+    typesetter: Typesetter,
+) -> Rendered:
+    """Check the project, draw the charts missing from the cache and render every page."""
     progress("checking facts")
     project, report, _ = check_project_files(root)
     result = BuildResult(report, rebuilt=dict(todo.rebuild), skipped=list(todo.skip))
@@ -253,11 +279,26 @@ def _build(
         lang: render_pages(project, report, lang, variants, fonts, drawn, edition, result, progress)
         for lang in langs
     }
+    return Rendered(project, result, current, fonts, pages)
+
+
+def write_all(
+    rendered: Rendered,
+    out: Path,
+    variants: tuple[str, ...],
+    typesetter: Typesetter,
+    todo: Plan,
+    force: bool,
+) -> BuildResult:
+    """Typeset the PDFs and swap every language's finished folder in, under the output lock."""
+    project, result = rendered.project, rendered.result
     with lock(out):
         remove_stale_staging(out)
-        typeset_and_write(project, out, pages, variants, fonts, typesetter, todo, force, result)
-        write_snapshot(out / SNAPSHOT, current)
-        write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
+        typeset_and_write(
+            project, out, rendered.pages, variants, rendered.fonts, typesetter, todo, force, result
+        )
+        write_snapshot(out / SNAPSHOT, rendered.facts)
+        write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", rendered.facts)
     return result
 
 

@@ -82,7 +82,9 @@ SectionId = Annotated[str, Field(pattern=ID_PATTERN)]
 class Section(Strict):
     """A chapter of the report: its prose file, its heading and the facts that belong to it."""
 
-    id: SectionId = Field(description="Id: the prose is templates/prose/<lang>/<id>.md (or .html.j2).")
+    id: SectionId = Field(
+        description="Id: the prose is templates/prose/<lang>/<id>.md (or .html.j2)."
+    )
     heading: Text = Field(description="Heading in both languages (also in the contents).")
     also: list[SectionId] = Field(
         default_factory=list,
