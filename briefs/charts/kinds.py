@@ -10,11 +10,12 @@ from briefs.charts.style import (
     MUTED,
     PALETTE,
     axis_of,
+    category_labels,
     fact_label,
     is_projection,
+    legend_above,
     legend_for_kinds,
     style_axes,
-    x_label,
 )
 from briefs.facts import model
 from briefs.facts.domain import Domain
@@ -31,18 +32,18 @@ def _draw_bars(
     n = len(series)
     width = 0.8 / n if chart.type == "grouped" else 0.6
     kinds: set[str] = set()
+    names = category_labels(chart, facts, lang, domain)
     periods: list[str] = []
     for s in series:
         for i in s.facts:
-            label = x_label(facts[i], lang)
-            if label not in periods:
-                periods.append(label)
+            if names[i] not in periods:
+                periods.append(names[i])
     top = 0.0
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
         for i in s.facts:
             fact = facts[i]
-            x = periods.index(x_label(fact, lang)) + (k - (n - 1) / 2) * width * (n > 1)
+            x = periods.index(names[i]) + (k - (n - 1) / 2) * width * (n > 1)
             y = axis.values[i]
             top = max(top, y)
             projected = is_projection(fact)
@@ -63,7 +64,7 @@ def _draw_bars(
     if axis.label:
         ax.set_ylabel(axis.label, fontsize=8.5, color=MUTED)
     if n > 1:
-        ax.legend(frameon=False, loc="upper left", fontsize=8)
+        legend_above(ax, n)
     else:
         legend_for_kinds(ax, kinds, lang)
 
@@ -99,7 +100,7 @@ def _draw_line(
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)
     if axis.label:
         ax.set_ylabel(axis.label, fontsize=8.5, color=MUTED)
-    ax.legend(frameon=False, loc="upper left", fontsize=8)
+    legend_above(ax, len(chart.series))
 
 
 def _draw_barh(
@@ -110,21 +111,28 @@ def _draw_barh(
     style_axes(ax)
     ax.yaxis.grid(False)
     ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+    names = category_labels(chart, facts, lang, domain)
     ids = [i for s in chart.series for i in s.facts]
-    labels = [facts[i].label.get(lang) for i in ids]
+    labels = [names[i] for i in ids]
     values = [axis.values[i] for i in ids]
+    colour = {i: PALETTE[k % len(PALETTE)] for k, s in enumerate(chart.series) for i in s.facts}
+    first = {s.facts[0]: s.label.get(lang) for s in chart.series}
     for y, (i, v) in enumerate(zip(ids, values, strict=True)):
-        fact = facts[i]
-        projected = is_projection(fact)
+        projected = is_projection(facts[i])
         ax.barh(
             y,
             v,
             height=0.6,
-            color="white" if projected else PALETTE[0],
-            edgecolor=PALETTE[0],
+            color="white" if projected else colour[i],
+            edgecolor=colour[i],
             hatch="////" if projected else None,
+            label=first.get(i) if len(chart.series) > 1 else None,
         )
         fact_label(ax, v, (v, y), (3, 0), lang, va="center")
+    if len(chart.series) > 1:
+        legend_above(ax, len(chart.series))
+    else:
+        legend_for_kinds(ax, {facts[i].kind for i in ids}, lang)
     ax.set_yticks(range(len(ids)), [wrap(label, lang, 22) for label in labels])
     ax.invert_yaxis()
     ax.set_xlim(0, max(values) * 1.2 or 1)

@@ -39,6 +39,34 @@ def x_label(fact: model.Fact, lang: str) -> str:
     return fmt.date(fact.date or "", lang)
 
 
+def category_labels(
+    chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain: Domain
+) -> dict[str, str]:
+    """Each bar's label: its period, its country's name, or the fact's own label."""
+    labels = {}
+    for i, (kind, value) in model.categories(chart, facts).items():
+        if kind == "period":
+            labels[i] = x_label(facts[i], lang)
+        elif kind == "country":
+            labels[i] = domain.name(value, lang)
+        else:
+            labels[i] = facts[i].label.get(lang)
+    return labels
+
+
+def legend_above(ax: Any, columns: int, handles: list[Any] | None = None) -> None:
+    """A legend above the plot area, where it can cover no bar, point or value."""
+    ax.legend(
+        **({"handles": handles} if handles else {}),
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=max(1, columns),
+        fontsize=8,
+        borderaxespad=0.2,
+    )
+
+
 def value_text(value: float, lang: str) -> str:
     return (
         fmt.number(round(value, 2), lang) if abs(value) < 10_000 else fmt.number(round(value), lang)
@@ -59,9 +87,13 @@ def axis_of(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain:
     A chart without `unit` and `scale` takes both from its facts' unit (亿美元 / US$ billion).
     """
     ids = [i for i in chart.fact_ids if facts[i].value is not None]
+    # One unit per axis: a display ladder takes the step of the largest value.
+    largest = max((abs(facts[i].value or 0) for i in ids), default=0.0)
     shown = {
         i: fmt.shown_value(
-            facts[i].value or 0, facts[i].unit or "count", domain.shown(facts[i].unit or "", lang)
+            facts[i].value or 0,
+            facts[i].unit or "count",
+            domain.shown(facts[i].unit or "", lang, largest),
         )
         for i in ids
     }
@@ -71,7 +103,7 @@ def axis_of(chart: model.Chart, facts: dict[str, model.Fact], lang: str, domain:
     # One unit per chart: the checks refuse a chart that mixes units.
     unit = next((u for i in ids if (u := facts[i].unit)), "count")
     top = max((abs(v) for v in shown.values()), default=0.0)
-    label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang))
+    label, divisor = fmt.axis_label(unit, top, lang, domain.shown(unit, lang, largest))
     return Axis(label, {i: v / divisor for i, v in shown.items()})
 
 
@@ -99,18 +131,17 @@ def legend_for_kinds(ax: Any, kinds: set[str], lang: str) -> None:
 
     if not kinds - {"actual"}:
         return
-    handles = [Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=fmt.KIND[lang]["actual"])]
-    for kind in ("estimate", "forecast", "target"):
-        if kind in kinds:
-            handles.append(
-                Patch(
-                    facecolor="white",
-                    edgecolor=PALETTE[0],
-                    hatch="////",
-                    label=fmt.KIND[lang][kind],
-                )
-            )
-    ax.legend(handles=handles, frameon=False, loc="upper left", fontsize=8)
+    # Only what the chart shows: one entry for solid bars if any, one for the hatched ones
+    # naming every kind they stand for (they all look alike).
+    handles = []
+    if "actual" in kinds:
+        handles.append(
+            Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=fmt.KIND[lang]["actual"])
+        )
+    hatched = [fmt.KIND[lang][k] for k in ("estimate", "forecast", "target", "plan") if k in kinds]
+    label = ("、" if lang == "zh" else " / ").join(hatched)
+    handles.append(Patch(facecolor="white", edgecolor=PALETTE[0], hatch="////", label=label))
+    legend_above(ax, len(handles), handles)
 
 
 def style_axes(ax: Any) -> None:

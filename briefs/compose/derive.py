@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.outcomes import outcome
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
 from briefs.numbers import formatting as fmt
+from briefs.numbers import results
 
-COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
 
 
@@ -62,42 +65,72 @@ def source_line(src: model.Source, lang: str) -> str:
     translated = src.title.get(lang)
     if lang == "zh" and src.language == "zh":
         head = f"{author}：" if author and author != publisher else ""
-        return f"{head}《{original}》，{publisher}，{fmt.date(src.date, lang)}。"
+        return f"{head}《{original}》，{_outlet(src, publisher, lang, '，')}。"
     if lang == "zh":
         author = src.author[src.language] if src.author else None
         publisher = src.publisher[src.language]
         head = f"{author}. " if author and author != publisher else ""
         gloss = f" [{translated}]" if translated else ""
-        return f"{head}{original}{gloss}. {publisher}, {src.date}."
+        outlet = publisher if _names_year(src, publisher) else f"{publisher}, {src.date}"
+        return f"{head}{original}{gloss}. {outlet}."
     head = f"{author}, " if author and author != publisher else ""
     if src.language == lang or not translated:
-        return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}."
-    return f"{head}“{translated}” [{original}], {publisher}, {fmt.date(src.date, lang)}."
+        return f"{head}“{original}”, {_outlet(src, publisher, lang, ', ')}."
+    return f"{head}“{translated}” [{original}], {_outlet(src, publisher, lang, ', ')}."
+
+
+def _names_year(src: model.Source, publisher: str) -> bool:
+    """Whether the outlet already gives a year-only date, as a journal issue does
+    (《和平与发展》2025年第1期, Peace and Development, no. 1 (2025)): the year is not repeated."""
+    return len(src.date) == 4 and src.date in publisher
+
+
+def _outlet(src: model.Source, publisher: str, lang: str, sep: str) -> str:
+    if _names_year(src, publisher):
+        return publisher
+    return f"{publisher}{sep}{fmt.date(src.date, lang)}"
 
 
 def short_cite(src: model.Source, lang: str) -> str:
     """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia … (2025)."""
     who = src.shown(src.author or src.publisher, lang)
+    if not src.author and _names_year(src, who):
+        return who
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
+
+
+_FIGURE_HEAD = re.compile(r"^(.*?)((?:(?:[A-Z]{2,3}|[^\sA-Za-z\d]+)\s?)?\d.*)$", re.S)
+
+
+def glued(text: str) -> str:
+    """A figure whose number stays with its scale and unit (and a currency code before it)
+    across line ends, while words of a qualifier before it may break: "more than
+    US$108\u00a0billion", "about RMB\u00a0138\u00a0billion". Keeping the whole phrase on one
+    line instead left wide gaps in justified lines and stray fragments at line ends."""
+    found = _FIGURE_HEAD.match(text)
+    if found is None:
+        return text
+    return found[1] + found[2].replace(" ", "\u00a0")
 
 
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
     ids = " ".join(fact_ids)
     return Markup(
         f'<data class="{css}" value="{escape(value)}" data-fact="{escape(ids)}" '
-        f'title="{escape(title)}">{escape(text)}</data>'
+        f'title="{escape(title)}">{escape(glued(text))}</data>'
     )
 
 
 def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings) -> str:
     src = next(s for s in project.brief.sources if s.id == fact.source)
     publisher = src.shown(src.publisher, lang)
-    parts = [
-        f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"
-        if lang == "zh"
-        else f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"
-    ]
+    if _names_year(src, publisher):
+        parts = [f"{strings['source']}{publisher}"]
+    elif lang == "zh":
+        parts = [f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"]
+    else:
+        parts = [f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"]
     when = fact.period or fact.date
     if when:
         parts.append(fmt.period(when, lang) if fact.period else fmt.date(when, lang))
@@ -105,12 +138,19 @@ def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings)
     return " · ".join(parts)
 
 
-def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
-    if comp.method in ("growth", "cagr", "share"):
-        return fmt.percent(value, lang)
-    if comp.method in ("ratio", "increase"):
-        return fmt.multiple(value, lang)
-    return fmt.number(value, lang)
+def computed_text(
+    project: Project, method: str, value: float, parts: list[model.Fact], lang: str
+) -> tuple[float, str]:
+    """A computed result rounded to its inputs' precision and printed in its unit (a difference
+    of percentages in percentage points, with a true minus), like any figure."""
+    if method in ("growth", "cagr", "share"):
+        return round(value, 1), fmt.percent(value, lang)
+    if method in ("ratio", "increase"):
+        return round(value, 1), fmt.multiple(value, lang)
+    inputs = [p.value for p in parts if p.value is not None]
+    shown = results.rounded(method, value, inputs)
+    unit = results.unit(method, parts[0].unit if parts else None)
+    return shown, project.domain.figure(shown, unit, "exact", lang)
 
 
 def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str, places: set[str]) -> bool:
@@ -155,14 +195,14 @@ def _country_rows(
                 f.id,
             )
         )
-        # "One more item" is no use to a reader: show it instead.
-        listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
+        if not related and not table.all_members:
+            continue
+        # Every item is listed: a reader of the PDF cannot look up the ones a cap would hide.
         rows.append(
             {
                 "code": code,
                 "name": domain.name(code, lang),
-                "facts": [short(f.id) for f in listed],
-                "more": len(related) - len(listed),
+                "facts": [short(f.id) for f in related],
             }
         )
     return rows
@@ -178,6 +218,8 @@ class FactTexts:
     dates: dict[str, str]
     texts: dict[str, Markup]
     labels: dict[str, str]
+    # Tables and charts show a fall with its minus (−0.8); prose says it fell (figures).
+    tabled: dict[str, Markup] = field(default_factory=dict)
 
 
 def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[Markup, ...]:
@@ -185,7 +227,7 @@ def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[
     spell it out."""
     css = f"fact kind-{fact.kind}"
     if fact.value is not None and fact.unit is not None:
-        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang, prose=True)
         if lang == "en" and fact.derived and fact.derived.method == "increase":
             # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
             shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
@@ -204,9 +246,15 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
     """Format every fact once: figure, figure in words, period, date, sentence and label."""
     texts = FactTexts({}, {}, {}, {}, {}, {})
     for fact in project.facts.values():
-        formed = _figure(fact, project, lang, _fact_title(fact, project, lang, strings))
+        title = _fact_title(fact, project, lang, strings)
+        formed = _figure(fact, project, lang, title)
         if formed:
             texts.figures[fact.id] = formed[0]
+        if fact.value is not None and fact.unit is not None and fact.value < 0:
+            signed = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+            texts.tabled[fact.id] = _data(
+                fact.value, [fact.id], title, signed, f"fact kind-{fact.kind}"
+            )
         if len(formed) > 1:
             texts.spelled[fact.id] = formed[1]
         if fact.date:
@@ -226,11 +274,16 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
         value = compute(
             comp.method, [p.value for p in parts if p.value is not None], [p.year for p in parts]
         )
-        shown = _computed_text(comp, value, lang)
+        value, shown = computed_text(project, comp.method, value, parts, lang)
         title = f"{strings['computed']}{comp.label.get(lang)}"
-        texts.figures[comp.id] = _data(round(value, 6), comp.from_, title, shown, "fact computed")
+        texts.figures[comp.id] = _data(value, comp.from_, title, shown, "fact computed")
         texts.labels[comp.id] = comp.label.get(lang)
     return texts
+
+
+def _sentence_start(text: str) -> str:
+    """A note opens a sentence, whatever case its outlet is written in (official press release)."""
+    return text[:1].upper() + text[1:]
 
 
 def _note(src: model.Source, number: int) -> str:
@@ -246,7 +299,7 @@ def citations(project: Project, lang: str, strings: Strings) -> Citations:
         footnote={
             src.id: Markup(
                 f'<span class="footnote" data-source="{src.id}">'
-                f"{escape(short_cite(src, lang))}"
+                f"{escape(_sentence_start(short_cite(src, lang)))}"
                 f"{escape(strings['see_ref'].replace('{n}', str(numbers[src.id])))}</span>"
                 f"{_note(src, numbers[src.id])}"
             )
@@ -270,7 +323,7 @@ class Rows:
         return {
             "id": fact.id,
             "label": self.texts.labels[fact.id],
-            "figure": self.texts.figures.get(fact.id, Markup("")),
+            "figure": self.texts.tabled.get(fact.id) or self.texts.figures.get(fact.id, Markup("")),
             "when": self.texts.periods.get(fact.id, ""),
             "kind": fmt.KIND[self.lang][fact.kind],
             "source": src.shown(src.publisher, self.lang),
@@ -280,18 +333,24 @@ class Rows:
             "event": fact.value is None,
         }
 
+    def due(self, fact_id: str) -> dict[str, Any]:
+        """A forecast, target or plan whose year has passed, with the outcome a source reports."""
+        met = outcome(self.project.facts[fact_id], self.project.facts)
+        return {**self.short(fact_id), "outcome": self.short(met.id) if met else None}
+
     def rechecks(self, report: Report) -> list[dict[str, Any]]:
         """Derived figures recomputed from their inputs, for the data note."""
         facts, lang = self.project.facts, self.lang
         rows = []
         for r in report.rechecks:
-            if r.method in ("growth", "cagr"):
-                computed = fmt.percent(r.computed, lang)
-            elif r.method in ("ratio", "increase"):
-                computed = fmt.multiple(r.computed, lang)
+            derived = facts[r.fact].derived
+            parts = [facts[i] for i in derived.from_] if derived else []
+            if r.method == "increase" and lang == "en":
+                # As the stated figure prints ("more than 200%"): "2.2 times" would read as the
+                # multiple, which is 3.2.
+                computed = fmt.percent(r.computed * 100, lang, digits=0)
             else:
-                unit = facts[r.fact].unit or "count"
-                computed = self.project.domain.figure(r.computed, unit, "exact", lang)
+                computed = computed_text(self.project, r.method, r.computed, parts, lang)[1]
             rows.append(
                 {
                     "fact": self.short(r.fact),
@@ -310,6 +369,11 @@ def secondary_reports(project: Project) -> set[str]:
 
 def _sources_of(fact: model.Fact, facts: dict[str, model.Fact]) -> list[str]:
     return [fact.source, *(facts[other].source for other in fact.corroborates)]
+
+
+def _after(date: str, cutoff: str) -> bool:
+    """Whether a date lies after the cut-off, compared at the precision both have."""
+    return date[: len(cutoff)] > cutoff[: len(date)]
 
 
 def timeline(project: Project, rows: Rows) -> list[dict[str, Any]]:
@@ -336,6 +400,9 @@ def timeline(project: Project, rows: Rows) -> list[dict[str, Any]]:
             **rows.short(f.id),
             "date": fmt.date(f.date or "", lang),
             "text": rows.texts.labels[f.id],
+            # An event dated after the information cut-off cannot have happened as far as the
+            # sources know: it was announced or scheduled.
+            "scheduled": _after(f.date or "", project.brief.cutoff),
             "refs": sorted(
                 {numbers[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]}
             ),
@@ -371,8 +438,44 @@ def masthead(project: Project, lang: str) -> dict[str, Any]:
         "as_of_iso": brief.as_of,
         "cutoff": fmt.date(brief.cutoff, lang),
         "cutoff_iso": brief.cutoff,
+        # English says "on 11 March 2026" but "in November 2025" and "in 2025".
+        "cutoff_on": "" if lang == "zh" else ("on" if len(brief.cutoff) == 10 else "in"),
         "source_count": len(brief.sources),
+        "document_count": len({s.file for s in brief.sources}),
+        "shared_documents": shared_documents(project, lang),
     }
+
+
+def groups(project: Project, lang: str) -> list[dict[str, Any]]:
+    """The project's own groups that facts or charts use, with their members named, for the data
+    note; the country table's group lists its members there already."""
+    brief, domain = project.brief, project.domain
+    used = {c for f in project.facts.values() for c in f.countries}
+    used |= {c for chart in project.charts.values() for c in chart.countries}
+    tabled = brief.country_table.group if brief.country_table else None
+    return [
+        {
+            "name": group.name.get(lang),
+            "members": format_list(
+                [domain.name(code, lang) for code in group.members], locale=fmt.LOCALES[lang]
+            ),
+        }
+        for group in brief.groups
+        if group.code in used and group.code != tabled and group.list_members
+    ]
+
+
+def shared_documents(project: Project, lang: str) -> list[str]:
+    """References that are articles printed together in one source file ("[4] and [5]"), so
+    that a reader counting sources and documents is told why they differ."""
+    by_file: dict[str, list[int]] = {}
+    for s in project.brief.sources:
+        by_file.setdefault(s.file, []).append(project.reference_numbers[s.id])
+    return [
+        fmt.join([f"[{n}]" for n in sorted(refs)], lang)
+        for refs in by_file.values()
+        if len(refs) > 1
+    ]
 
 
 @dataclass(frozen=True)
@@ -398,6 +501,7 @@ class View:
     references: list[dict[str, Any]]
     facts_total: int
     due_ids: list[str]
+    groups: list[dict[str, Any]]
     # Filled in by the build once charts are drawn and the edition is compared.
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -411,6 +515,15 @@ class View:
         """The view as Jinja's context, with the claim call the prose uses."""
         names = {f.name: getattr(self, f.name) for f in fields(self)}
         return {**names, "claim": claim, CONTEXT_KEY: self.citations}
+
+
+def _marked(texts: dict[str, str]) -> dict[str, Markup]:
+    """Periods and dates as prose prints them: marked with their fact, which a sentence resting
+    on them cites like a figure."""
+    return {
+        fact_id: Markup(f'<span class="when" data-fact="{escape(fact_id)}">{escape(text)}</span>')
+        for fact_id, text in texts.items()
+    }
 
 
 def derive(project: Project, report: Report, lang: str, strings: Strings) -> View:
@@ -430,8 +543,8 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
             "value or date to show; cite its statement with T or claim",
             texts.figures | texts.spelled,
         ),
-        Y=Lookup("Y", "period or date", texts.periods),
-        D=Lookup("D", "date (D is for events; use Y for a figure's period)", texts.dates),
+        Y=Lookup("Y", "period or date", _marked(texts.periods)),
+        D=Lookup("D", "date (D is for events; use Y for a figure's period)", _marked(texts.dates)),
         T=texts.texts,
         L=texts.labels,
         sections=[{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],
@@ -440,9 +553,10 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
         timeline_chart=brief.timeline.chart if brief.timeline is not None else None,
         countries=countries,
         conflicts=[{"a": rows.short(a), "b": rows.short(b)} for a, b in report.conflicts],
-        due=[rows.short(i) for i in report.due],
+        due=[rows.due(i) for i in report.due],
         rechecks=rows.rechecks(report),
         references=references(project, lang),
         facts_total=len(project.facts),
         due_ids=[f.id for f in project.facts.values() if is_due(f, brief.as_of)],
+        groups=groups(project, lang),
     )

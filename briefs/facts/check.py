@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable
@@ -11,10 +12,13 @@ from typing import Protocol
 
 from briefs.errors import InputError, Problem
 from briefs.facts import model
+from briefs.facts.inside import not_text, source_file
 from briefs.facts.loader import Loc, load_yaml
+from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
+from briefs.facts.typed import text_numbers
 from briefs.numbers.formatting import count, message
-from briefs.numbers.reading import candidates, numbers, scale_of, states
+from briefs.numbers.reading import describe, numbers, states
 from briefs.sources.text import SourceText, flatten, read_source
 
 
@@ -48,6 +52,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; errors when strict
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
@@ -67,18 +72,15 @@ class Report:
 
 
 def _value_problem(fact: model.Fact, where: Where) -> Problem | None:
-    """The value must be a number its quote states, converted through the fact's unit."""
+    """The value must be a number its quote states (read in the source's language), in the
+    fact's currency and unit, converted through the fact's unit."""
     value = fact.value if fact.value is not None else math.nan
-    if states(value, fact.quote, fact.unit):
+    language = where.sources[fact.source].language
+    if states(value, fact.quote, fact.unit, language=language):
         return None
-    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW).
-    unit = f" {fact.unit}" if fact.unit and scale_of(fact.unit) is None else ""
-    stated = (
-        ", ".join(
-            f"{s} (= {candidates(s, fact.unit)[0][0]:.15g}{unit})" for s in numbers(fact.quote)
-        )
-        or "no number"
-    )
+    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW); a number in
+    # another currency or in percent for percentage points, with why it cannot be the value.
+    stated = ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
     return where.problem(
         fact.id,
         f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "
@@ -217,12 +219,19 @@ def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
     listing = project.paths.facts / BRIEF_FILE
-    for src in project.brief.sources:
-        path = project.paths.facts / src.file
-        if not path.is_file():
-            problems.append(
-                Problem(f"source '{src.id}': file {src.file} not found under facts/", listing)
+    lines = load_yaml(listing)
+    for index, src in enumerate(project.brief.sources):
+        line = lines.where(("sources", index, "file"))[0]
+        try:
+            path = source_file(project.paths.root, src.file, listing, line)
+        except InputError as exc:
+            problems.extend(
+                Problem(f"source '{src.id}': {p.message}", listing, line) for p in exc.problems
             )
+            continue
+        why = not_text(path, src.file)
+        if why is not None:
+            problems.append(Problem(f"source '{src.id}': {why}", listing, line))
             continue
         excerpt = src.excerpt
         try:
@@ -234,6 +243,7 @@ def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
                 Problem(
                     f"source '{src.id}': excerpt marker {missing.args[0]!r} is not in {src.file}",
                     listing,
+                    line,
                 )
             )
     return texts, problems
@@ -264,14 +274,42 @@ def _quote(fact: model.Fact, where: Where) -> list[Problem]:
     return [found] if found else []
 
 
+def unknown_fact(name: str, other: str, facts: dict[str, model.Fact]) -> str:
+    """That a field names no fact, with the id the user most likely meant."""
+    return f"{name} names unknown fact '{other}'{did_you_mean([other], facts)}"
+
+
+def did_you_mean(unknown: list[str], facts: dict[str, model.Fact]) -> str:
+    """The fact ids most like the unknown ones (a misspelt id), as a hint to end a message."""
+    close = [
+        f"'{match[0]}'"
+        for other in unknown
+        if (match := difflib.get_close_matches(other, list(facts), n=1, cutoff=0.8))
+    ]
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
 def _links(fact: model.Fact, where: Where) -> list[Problem]:
     facts = where.project.facts
-    return [
-        where.problem(fact.id, f"{name} names unknown fact '{other}'", name)
+    problems = [
+        where.problem(fact.id, unknown_fact(name, other, facts), name)
         for name in ("conflicts_with", "corroborates")
         for other in getattr(fact, name)
         if other not in facts
     ]
+    if fact.outcome is not None and fact.outcome not in facts:
+        problems.append(
+            where.problem(fact.id, unknown_fact("outcome", fact.outcome, facts), "outcome")
+        )
+    elif fact.outcome is not None and fact.kind not in ("target", "forecast", "plan"):
+        problems.append(
+            where.problem(
+                fact.id,
+                "only a target, forecast or plan has an outcome; remove `outcome`",
+                "outcome",
+            )
+        )
+    return problems
 
 
 def _derivation(fact: model.Fact, where: Where) -> list[Problem]:
@@ -286,6 +324,7 @@ FACT_CHECKS: tuple[Callable[[model.Fact, Where], list[Problem]], ...] = (
     _quote,
     _links,
     _derivation,
+    text_numbers,
 )
 
 
@@ -296,7 +335,11 @@ def _computed(where: Where) -> list[Problem]:
         unknown = [i for i in comp.from_ if i not in facts]
         if unknown:
             problems.append(
-                where.problem(comp.id, f"computed from unknown fact(s): {', '.join(unknown)}")
+                where.problem(
+                    comp.id,
+                    f"computed from unknown fact(s): {', '.join(unknown)}"
+                    + did_you_mean(unknown, facts),
+                )
             )
         elif any(facts[i].value is None for i in comp.from_):
             problems.append(where.problem(comp.id, "every fact it is computed from needs a value"))
@@ -337,6 +380,7 @@ def _tally(where: Where) -> Report:
         rechecks=rechecks,
         conflicts=sorted((a, b) for a, b in conflicts),
         due=[f.id for f in facts.values() if is_due(f, project.brief.as_of)],
+        warnings=country_warnings(project),
     )
 
 
@@ -361,7 +405,7 @@ def _recheck(
     """A derived figure recomputed from its components, or why it cannot be."""
     missing = [i for i in parts if i not in facts]
     if missing:
-        return f"derived from unknown fact(s): {', '.join(missing)}"
+        return f"derived from unknown fact(s): {', '.join(missing)}" + did_you_mean(missing, facts)
     components = [facts[i] for i in parts]
     if fact.value is None or any(c.value is None for c in components):
         return "a derived figure and its components all need a value"
@@ -403,7 +447,7 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
     if missing:
         problem(
             chart.id,
-            f"chart refers to unknown fact(s): {', '.join(missing)}",
+            f"chart refers to unknown fact(s): {', '.join(missing)}" + did_you_mean(missing, facts),
             _field(chart, set(missing)),
         )
         return
@@ -440,5 +484,31 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
                 "compare like with like",
                 where,
             )
-        elif len(set(periods)) != len(periods) and chart.type in ("line", "bar"):
-            problem(chart.id, f"series '{series.label.en}': two facts share a period")
+        elif chart.type == "line" and len(set(periods)) != len(periods):
+            problem(
+                chart.id,
+                f"series '{series.label.en}': two facts share a period, so one point would hide "
+                "the other; give each its own series",
+                where,
+            )
+    if chart.type in ("bar", "grouped"):
+        _one_bar_each(chart, facts, problem)
+
+
+def _one_bar_each(chart: model.Chart, facts: dict[str, model.Fact], problem: Reporter) -> None:
+    """Within a series, each fact needs a bar of its own: two facts of one period (and not of
+    one country each) would be drawn one behind the other."""
+    of = model.categories(chart, facts)
+    for index, series in enumerate(chart.series):
+        seen: dict[tuple[str, str], str] = {}
+        for i in series.facts:
+            if of[i] in seen:
+                problem(
+                    chart.id,
+                    f"series '{series.label.en}': {seen[of[i]]} and {i} would be drawn as one "
+                    f"bar ({of[i][1]}); compare countries in one period with one country per "
+                    "fact, list the facts by label with type: barh, or put them in separate "
+                    "series of a grouped chart",
+                    ("series", index, "facts"),
+                )
+            seen.setdefault(of[i], i)

@@ -15,7 +15,15 @@ from briefs.facts.model.brief import (
     Source,
     Timeline,
 )
-from briefs.facts.model.charts import Chart, ChartFile, ChartType, Scale, Series
+from briefs.facts.model.charts import (
+    Category,
+    Chart,
+    ChartFile,
+    ChartType,
+    Scale,
+    Series,
+    categories,
+)
 from briefs.facts.model.common import (
     ANY_GROUP,
     ID_PATTERN,
@@ -38,6 +46,7 @@ __all__ = [
     "LANGS",
     "Approx",
     "Brief",
+    "Category",
     "Chart",
     "ChartFile",
     "ChartType",
@@ -65,6 +74,7 @@ __all__ = [
     "TextList",
     "Timeline",
     "YearLike",
+    "categories",
     "check_date",
     "check_places",
     "iso_countries",

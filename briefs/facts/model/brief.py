@@ -114,6 +114,11 @@ class Group(Strict):
     code: str = Field(pattern=_GROUP, description="Code facts use, e.g. EU, G7, RCEP.")
     name: Text = Field(description="Name in both languages.")
     members: list[str] = Field(min_length=1, description="ISO 3166-1 alpha-2 codes of members.")
+    list_members: bool = Field(
+        default=True,
+        description="Name the members in the data note, where facts or charts use the group "
+        "(false for a group every reader knows, such as the EU).",
+    )
 
     @field_validator("code")
     @classmethod
@@ -140,6 +145,11 @@ class CountryTable(Strict):
     sections: list[str] = Field(
         default_factory=list, description="Only facts of these sections (default: all)."
     )
+    all_members: bool = Field(
+        default=False,
+        description="List every member, also those the brief has no facts about (default: "
+        "only members with facts, so that a large group does not fill pages with empty rows).",
+    )
 
 
 class DisplayUnit(Strict):
@@ -157,23 +167,31 @@ def _display(value: Any) -> Any:
 
 
 DisplayUnitLike = Annotated[DisplayUnit, BeforeValidator(_display)]
+# One unit, or a ladder of units from small to large (t, kt, Mt): each figure takes its step.
+Shown = DisplayUnitLike | list[DisplayUnitLike]
 
 
 class DisplayUnits(Strict):
-    """Per language: fact unit -> the unit it is shown in (converted with pint)."""
+    """Per language: fact unit -> the unit it is shown in, or a ladder of them (t, kt, Mt)."""
 
-    zh: dict[str, DisplayUnitLike] = Field(default_factory=dict, description="For Chinese.")
-    en: dict[str, DisplayUnitLike] = Field(default_factory=dict, description="For English.")
+    zh: dict[str, Shown] = Field(default_factory=dict, description="For Chinese.")
+    en: dict[str, Shown] = Field(default_factory=dict, description="For English.")
 
     @field_validator("zh", "en")
     @classmethod
-    def _convertible(cls, value: dict[str, DisplayUnit]) -> dict[str, DisplayUnit]:
+    def _convertible(cls, value: dict[str, Shown]) -> dict[str, Shown]:
         for unit, shown in value.items():
-            units.check_display(unit, shown.unit)
+            for step in shown if isinstance(shown, list) else [shown]:
+                units.check_display(unit, step.unit)
         return value
 
-    def get(self, lang: str, unit: str) -> DisplayUnit | None:
-        return (self.zh if lang == "zh" else self.en).get(unit)
+    def get(self, lang: str, unit: str, value: float | None = None) -> DisplayUnit | None:
+        """The unit a figure of `value` is shown in (a ladder's first step if no value)."""
+        shown = (self.zh if lang == "zh" else self.en).get(unit)
+        if not isinstance(shown, list):
+            return shown
+        index = 0 if value is None else units.ladder_step(value, unit, [s.unit for s in shown])
+        return shown[index]
 
 
 class Brief(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import (
@@ -19,6 +20,7 @@ from briefs.facts.model.common import (
     Text,
     check_places,
 )
+from briefs.facts.model.facts import Fact
 
 
 class Scale(Strict):
@@ -86,6 +88,32 @@ class Chart(Strict):
         elif not self.series:
             raise ValueError(f"a {self.type} chart needs at least one entry in `series`")
         return self
+
+
+Category = tuple[str, str]  # ("period", "2024"), ("country", "CD") or ("fact", its id)
+
+
+def categories(chart: Chart, facts: Mapping[str, Fact]) -> dict[str, Category]:
+    """What each bar of a bar-like chart stands for, and so how it is labelled.
+
+    Facts of different periods are told apart by period. Facts of one period, each about one
+    country of its own, are told apart by country (a comparison of countries in one year); any
+    other facts by their own labels. A horizontal bar chart lists its facts by label unless they
+    compare countries.
+    """
+    ids = chart.fact_ids
+    periods = {facts[i].period or facts[i].date for i in ids}
+    places = [facts[i].countries for i in ids]
+    by_country = (
+        len(periods) == 1
+        and all(len(p) == 1 for p in places)
+        and len({p[0] for p in places}) == len(places)
+    )
+    if by_country:
+        return {i: ("country", facts[i].countries[0]) for i in ids}
+    if chart.type != "barh" and len(periods) > 1:
+        return {i: ("period", facts[i].period or facts[i].date or "") for i in ids}
+    return {i: ("fact", i) for i in ids}
 
 
 class ChartFile(Strict):

@@ -52,8 +52,9 @@ class Fact(Strict):
     unit: str | None = Field(
         None,
         description="Unit of `value`: an ISO 4217 currency code (USD, EUR), a unit symbol pint "
-        "knows (GW, kWh, t, km), or percent, points (percentage points), score, count, people, "
-        "multiple, years, minutes.",
+        "knows (GW, kWh, t, Mt, km2), percent, points (percentage points, or pp), score, count, "
+        "people, multiple, years, minutes, or one of these per another (USD/t, EUR/MWh, "
+        "USD/person, people/km2, t/year).",
     )
     approx: Approx = Field("exact", description="Qualifier the source puts on the figure.")
     period: YearLike | None = Field(
@@ -81,6 +82,11 @@ class Fact(Strict):
         default_factory=list,
         description="Facts (often from other sources) that report the same event or figure; "
         "the timeline shows them once, citing every source.",
+    )
+    outcome: str | None = Field(
+        None,
+        description="For a target, forecast or plan: the fact reporting what came of it (default: "
+        "the one actual figure of the same theme, unit, countries and year, if there is one).",
     )
 
     @field_validator("value", mode="before")
