@@ -210,7 +210,8 @@ def serve_rebuilds(
     def figure(url: str) -> str:
         with urllib.request.urlopen(url, timeout=30) as response:
             html = str(response.read(), "utf-8")
-        return html.split(f'data-fact="{HEADLINE}"', 1)[1][:300]
+        found = re.search(f'<data [^>]*data-fact="{HEADLINE}"[^>]*>[^<]*', html)
+        return found[0] if found else ""
 
     times = []
     try:

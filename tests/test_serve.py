@@ -26,7 +26,7 @@ from briefs.new import new_project
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FIGURE = "document.querySelector('[data-fact=\"digital-economy-2024\"]').textContent"
+FIGURE = "document.querySelector('data[data-fact=\"digital-economy-2024\"]').textContent"
 ERROR_BOX = "(document.getElementById('brief-error') || {}).textContent || ''"
 
 
@@ -161,7 +161,7 @@ def _states(served: Served) -> Iterator[dict[str, Any]]:
 
 def test_serve_rebuilds_on_save_and_stops_cleanly(served: Served, project: Path) -> None:
     page = served.get(served.page).decode("utf-8")
-    figure = re.search(r'data-fact="digital-economy-2024"[^>]*>([^<]+)<', page)
+    figure = re.search(r'<data [^>]*data-fact="digital-economy-2024"[^>]*>([^<]+)<', page)
     assert figure is not None and "138" in figure[1]
     assert '"/_brief/events"' in page, "the served page carries the reloading script"
     served.expect(r"^PDF updated in")
