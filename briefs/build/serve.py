@@ -83,6 +83,16 @@ class Preview:
             self.state.version += 1
             self._changed.notify_all()
 
+    def served(self, name: str) -> tuple[bytes | Path | None, int]:
+        """A file as the server sends it (held in memory, else the folder's) and the generation
+        of the pages it belongs to, read together so that a page never claims a newer one."""
+        with self._changed:
+            held, page = self.files.get(name), self.state.page
+        disk = self.out / name
+        if held is None and disk.is_file() and disk.resolve().is_relative_to(self.out):
+            held = disk
+        return held, page
+
     def wait(self, seen: int) -> State | None:
         """The state once it is newer than version `seen` (the same one after a keep-alive
         interval); None once the preview is closed."""
@@ -186,11 +196,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
     def _file(self, name: str) -> None:
-        held = self.preview.files.get(name)
-        page = self.preview.state.page
-        disk = self.preview.out / name
-        if held is None and disk.is_file() and disk.resolve().is_relative_to(self.preview.out):
-            held = disk
+        held, page = self.preview.served(name)
         if held is None and not name.endswith(".html") and name != "_":
             self.send_error(HTTPStatus.NOT_FOUND)
             return
