@@ -210,7 +210,7 @@ def serve_rebuilds(
     def figure(url: str) -> str:
         with urllib.request.urlopen(url, timeout=30) as response:
             html = str(response.read(), "utf-8")
-        found = re.search(f'<data [^>]*data-fact="{HEADLINE}"[^>]*>[^<]*', html)
+        found = re.search(f'<data [^>]*data-fact="{HEADLINE}".*?</data>', html)
         return found[0] if found else ""
 
     times = []

@@ -296,7 +296,7 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
         "templates/prose/en/progress.md",
         0,
         'D["digital-economy-2024"]: the fact has no date',
-        2,
+        1,
     ),
     (
         "prose in Markdown and in HTML",

@@ -161,8 +161,8 @@ def _states(served: Served) -> Iterator[dict[str, Any]]:
 
 def test_serve_rebuilds_on_save_and_stops_cleanly(served: Served, project: Path) -> None:
     page = served.get(served.page).decode("utf-8")
-    figure = re.search(r'<data [^>]*data-fact="digital-economy-2024"[^>]*>([^<]+)<', page)
-    assert figure is not None and "138" in figure[1]
+    figure = re.search(r'<data [^>]*data-fact="digital-economy-2024".*?</data>', page)
+    assert figure is not None and "138" in figure[0]
     assert '"/_brief/events"' in page, "the served page carries the reloading script"
     served.expect(r"^PDF updated in")
     on_disk = (project / "build" / served.page).read_text(encoding="utf-8")
