@@ -329,30 +329,47 @@ def _watch(
     asked: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
     workers: Typesetter,
 ) -> None:
-    """Build, then build again on every change; `asked` is the languages, variants, formats."""
-    from watchfiles import watch as watch_files
-
-    from briefs.build.incremental import input_files
+    """Build, then build again on every save; `asked` is the languages, variants, formats."""
+    from briefs.build.saves import saves
 
     langs, variants, formats = asked
     _run_build(root, target, langs, variants, False, False, False, workers, formats)
-    folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
-    announced = False
-    # Announce only once the watcher runs (its first empty yield), so no early save is missed.
-    for changed in watch_files(
-        *folders, debounce=300, raise_interrupt=False, yield_on_timeout=True, rust_timeout=400
-    ):
-        if not changed:
-            if not announced:
-                typer.echo(
-                    f"watching {len(input_files(root))} files in {', '.join(folders)} "
-                    "(Ctrl-C stops)"
-                )
-                announced = True
-            continue
-        names = sorted({_rel(Path(path)) for _, path in changed if Path(path).is_file()})
-        typer.echo(f"changed: {', '.join(names)}")
+    for changed in saves(root, lambda watching: typer.echo(f"{watching} (Ctrl-C stops)")):
+        typer.echo(f"changed: {', '.join(_rel(path) for path in changed)}")
         _run_build(root, target, langs, variants, False, False, False, workers, formats)
+
+
+@app.command()
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    lang: LangOpt = "all",
+    out: OutOpt = None,
+    project: ProjectOpt = Path("."),
+    variant: VariantOpt = "all",
+) -> None:
+    """Build, serve the output folder on 127.0.0.1 and rebuild on every save.
+
+    The open page reloads itself as soon as its new HTML is rendered, and shows a build error
+    until it is fixed; the PDFs are typeset in the background and served at the same paths.
+    """
+    from briefs.build.serve import serve as serve_preview
+
+    root = project.resolve()
+    target = (out or root / "build").resolve()
+    langs, variants = _langs(lang), _variants(variant)
+    # Ctrl-C and a termination signal stop the server and its typesetting processes, even when
+    # a shell started it in the background with Ctrl-C ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve_preview(root, target, langs, variants, port, typer.echo)
+    except OSError as exc:
+        typer.echo(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()

@@ -266,8 +266,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     project = _project(tmp_path_factory.mktemp("topics") / "p", runner, _good_facts() + TARGET)
     (project / "facts" / "computed.yaml").write_text(COMPUTED, encoding="utf-8")
     for lang, text in PROSE.items():
-        prose = project / "templates" / "prose" / lang / "progress.html.j2"
-        prose.write_text(prose.read_text(encoding="utf-8") + text, encoding="utf-8")
+        prose = project / "templates" / "prose" / lang / "progress.md"
+        prose.write_text(prose.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
     charts = project / "charts" / "charts.yaml"
     charts.write_text(charts.read_text(encoding="utf-8") + CHART, encoding="utf-8")
     result = runner.invoke(app, ["build", "--project", str(project), "--variant", "report"])

@@ -148,7 +148,7 @@ def _fonts(project: Project, edition: Edition) -> FontSet:
     """Font subsets with every character the brief can print, the facts an edition removed
     (listed in its "what changed" box) included."""
     texts = [*project.inputs, *template_files(project.paths.templates)]
-    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
+    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css", ".md")]
     places = [c for f in project.facts.values() for c in f.countries]
     places += [c for chart in project.charts.values() for c in chart.countries]
     fact_units = [f.unit for f in project.facts.values() if f.unit]
@@ -296,6 +296,33 @@ def _build(
     todo: Plan,
     typesetter: Typesetter,
 ) -> BuildResult:
+    rendered = render_all(root, out, langs, variants, progress, todo, typesetter)
+    return write_all(rendered, out, variants, typesetter, todo, force)
+
+
+@dataclass
+class Rendered:
+    """Everything a build computes before it writes: the checked project and each language's
+    pages (`brief serve` shows the HTML from here before the PDFs are typeset)."""
+
+    project: Project
+    result: BuildResult
+    facts: dict[str, dict[str, Any]]  # the snapshot of the facts this build used
+    fonts: FontSet
+    pages: dict[str, Pages]
+    formats: tuple[str, ...]  # html, pdf, docx: what this build writes
+
+
+def render_all(
+    root: Path,
+    out: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    progress: Progress,
+    todo: Plan,
+    typesetter: Typesetter,
+) -> Rendered:
+    """Check the project, draw the charts missing from the cache and render every page."""
     progress("checking facts")
     project, report, _ = check_project_files(root)
     result = BuildResult(report, rebuilt=dict(todo.rebuild), skipped=list(todo.skip))
@@ -319,13 +346,34 @@ def _build(
         progress("writing Word documents")
         for lang, page in pages.items():
             page.docx = word_files(project, lang, variants, fonts, page)
+    return Rendered(project, result, current, fonts, pages, formats)
+
+
+def write_all(
+    rendered: Rendered,
+    out: Path,
+    variants: tuple[str, ...],
+    typesetter: Typesetter,
+    todo: Plan,
+    force: bool,
+) -> BuildResult:
+    """Typeset the PDFs and swap every language's finished folder in, under the output lock."""
+    project, result = rendered.project, rendered.result
     with lock(out):
         remove_stale_staging(out)
         typeset_and_write(
-            project, out, pages, (variants, formats), fonts, typesetter, todo, force, result
+            project,
+            out,
+            rendered.pages,
+            (variants, rendered.formats),
+            rendered.fonts,
+            typesetter,
+            todo,
+            force,
+            result,
         )
-        write_snapshot(out / SNAPSHOT, current)
-        record_edition(out, project.brief.id, project.brief.as_of, current)
+        write_snapshot(out / SNAPSHOT, rendered.facts)
+        record_edition(out, project.brief.id, project.brief.as_of, rendered.facts)
     return result
 
 

@@ -97,7 +97,9 @@ SectionId = Annotated[str, Field(pattern=ID_PATTERN)]
 class Section(Strict):
     """A chapter of the report: its prose file, its heading and the facts that belong to it."""
 
-    id: SectionId = Field(description="Id: the prose is templates/prose/<lang>/<id>.html.j2.")
+    id: SectionId = Field(
+        description="Id: the prose is templates/prose/<lang>/<id>.md (or .html.j2)."
+    )
     heading: Text = Field(description="Heading in both languages (also in the contents).")
     also: list[SectionId] = Field(
         default_factory=list,
@@ -232,7 +234,7 @@ class Brief(Strict):
     sections: list[Section] = Field(
         min_length=1,
         description="The chapters of the report, in order; each is written in "
-        "templates/prose/<lang>/<id>.html.j2, and every fact names one in `section`.",
+        "templates/prose/<lang>/<id>.md (or .html.j2), and every fact names one in `section`.",
     )
 
     @field_validator("sections")
