@@ -423,7 +423,7 @@ def extract(
         loaded = load_project(project.resolve())
         found = next(s for s in coverage(loaded, set()).sources if s.source == source).missing
     else:
-        found = figures(source, listed.text(src), src.date)
+        found = figures(source, listed.text(src), src.date, src.language)
     section = listed.sections[0] if listed.sections else "todo"
     typer.echo(candidates(found, section), nl=False)
     typer.echo(f"# {len(found)} figures in {source}", err=True)
@@ -468,7 +468,9 @@ def import_source(
     typer.echo(f"citation in facts/brief.yaml: filled from the file: {stated}")
     if done.blanks:
         typer.echo(f"  still TODO (brief check reports them): {', '.join(done.blanks)}")
-    found = figures(done.id, read_source(done.text), doc.meta.get("date"))
+    found = figures(
+        done.id, read_source(done.text), doc.meta.get("date"), language or doc.language or "en"
+    )
     typer.echo(f"{len(found)} figures in it: `brief extract {done.id}` drafts them as facts")
 
 

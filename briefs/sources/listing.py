@@ -22,6 +22,7 @@ class Listed:
     date: str | None
     start: str | None
     end: str | None
+    language: str = "en"  # numbers are read with this language's decimal and group symbols
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def listing(root: Path) -> Listing:
                 _text(item.get("date")),
                 _text(excerpt.get("start")),
                 _text(excerpt.get("end")),
+                _text(item.get("language")) or "en",
             )
         )
     sections = [
