@@ -144,7 +144,11 @@ def _run_build(
     from briefs.build.incremental import plan
 
     started = time.perf_counter()
-    todo = plan(root, target, langs, variants, force)
+    try:
+        todo = plan(root, target, langs, variants, force)
+    except BriefError as exc:
+        _report(exc)
+        return False
     if not todo.rebuild:
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
@@ -468,9 +472,7 @@ def import_source(
     typer.echo(f"citation in facts/brief.yaml: filled from the file: {stated}")
     if done.blanks:
         typer.echo(f"  still TODO (brief check reports them): {', '.join(done.blanks)}")
-    found = figures(
-        done.id, read_source(done.text), doc.meta.get("date"), language or doc.language or "en"
-    )
+    found = figures(done.id, read_source(done.text), doc.meta.get("date"), language or doc.language)
     typer.echo(f"{len(found)} figures in it: `brief extract {done.id}` drafts them as facts")
 
 

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs.facts.inside import is_inside
+from briefs.facts.inside import check_links, is_inside
 from briefs.files import write_atomic
 from briefs.keys import code_version
 
@@ -61,6 +61,7 @@ def plan(
     root: Path, out: Path, langs: tuple[str, ...], variants: tuple[str, ...], force: bool
 ) -> Plan:
     """Compare the inputs with the manifest of the last build in `out`."""
+    check_links(root)  # before anything of the project is read, even to hash it
     hashes = {str(p.relative_to(root)): _sha(p) for p in input_files(root)}
     env = os.environ.get("SOURCE_DATE_EPOCH", "")
     code = code_version()

@@ -294,17 +294,7 @@ def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
         # A chart cites its facts' sources in its own source line, not in a note.
         ids = tuple(facts.group(1).split()) if facts and name != "figure" else ()
         if ids and not stack:
-            raise InputError(
-                [
-                    Problem(
-                        f"'{' '.join(ids)}' is cited outside a paragraph or list item (in a "
-                        "heading, say), where its source cannot be footnoted: move it into a <p> "
-                        "or <li>, or write the words without the fact",
-                        template,
-                        fact_line(template, ids[0], "<h"),
-                    )
-                ]
-            )
+            raise _outside(ids, template)
         void = name in _VOID or match.group(0).endswith("/>")
         if ids and void:
             cites.append(_Cite(stack[-1][1], match.end(), match.end(), ids))
@@ -318,6 +308,20 @@ def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
         block.end = len(html)
     cites.extend(_close(opened, [True] * len(opened), len(html)))
     return blocks, cites
+
+
+def _outside(ids: tuple[str, ...], template: Path) -> InputError:
+    return InputError(
+        [
+            Problem(
+                f"'{' '.join(ids)}' is cited outside a paragraph or list item (in a heading, "
+                "say), where its source cannot be footnoted: move it into a <p> or <li>, or "
+                "write the words without the fact",
+                template,
+                fact_line(template, ids[0], "<h"),
+            )
+        ]
+    )
 
 
 def _close(opened: list[_Open], which: list[bool], at: int) -> list[_Cite]:

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
 from briefs.compose.outcomes import outcome
 from briefs.compose.pages import cite_key, gbt_pages, page_span, page_words, split_key, web_part
-from briefs.errors import RenderError
+from briefs.errors import InputError, RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
@@ -49,7 +49,8 @@ class Lookup(dict[str, Any]):
         self.meaning = meaning
 
     def __missing__(self, key: str) -> Any:
-        raise RenderError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
+        # The project's input is wrong (exit 1), not the rendering.
+        raise InputError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
 
 
 def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:

@@ -19,10 +19,10 @@ class Listed:
 
     id: str
     file: str
+    language: str
     date: str | None
     start: str | None
     end: str | None
-    language: str = "en"  # numbers are read with this language's decimal and group symbols
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,10 @@ def listing(root: Path) -> Listing:
             Listed(
                 str(item["id"]),
                 str(item["file"]),
+                _text(item.get("language")) or "zh",
                 _text(item.get("date")),
                 _text(excerpt.get("start")),
                 _text(excerpt.get("end")),
-                _text(item.get("language")) or "en",
             )
         )
     sections = [

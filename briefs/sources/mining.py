@@ -141,20 +141,14 @@ class Spaced:
     def flat_index(self, at: int) -> int:
         return self.flat[min(at, len(self.flat) - 1)] if self.flat else 0
 
-    def numbers(self, language: str = "en") -> list[tuple[int, Stated]]:
+    def numbers(self, language: str) -> list[tuple[int, Stated]]:
         """Every number reading.py finds in the text (read as `language` writes numbers), with
         where it stands."""
         found = []
-        position = 0
         for stated in numbers(self.text, language):
-            at = self.text.find(stated.text, position)
-            if at < 0:
-                continue
-            found.append((at, stated))
-            position = at + len(stated.text)
-            unit = re.compile(r"\s*" + re.escape(stated.unit)) if stated.unit else None
-            if unit and (skip := unit.match(self.text, position)):
-                position = skip.end()
+            at = self.text.find(stated.text, stated.at[0])
+            if at >= 0 and not stated.year:
+                found.append((at, stated))
         return found
 
     def sentence(self, at: int) -> tuple[int, int]:
@@ -366,12 +360,12 @@ class Figure:
 
 
 def figures(
-    source_id: str, text: SourceText, date: str | None = None, language: str = "en"
+    source_id: str, text: SourceText, date: str | None = None, language: str = "zh"
 ) -> list[Figure]:
-    """Every figure the source's excerpt states, in order, in English or Chinese (numbers read
-    with the decimal and group symbols of the source's `language`, as the check reads them).
+    """Every figure the source's excerpt states, in order, in English or Chinese.
 
-    `date` is the source's publication date, which resolves 去年, 今年 and "last year".
+    `date` is the source's publication date, which resolves 去年, 今年 and "last year";
+    `language` the language it is written in, which says how it writes numbers.
     """
     spaced = Spaced.of(text)
     this_year = int(date[:4]) if date and date[:4].isdigit() else None
