@@ -81,9 +81,10 @@ def _alike(one: str, other: str, domain: Domain) -> bool:
 
 
 def country_warnings(project: Project) -> list[Problem]:
-    """Facts whose words name a country their codes leave out, next to a listed code with a
-    similar name that the words never name: most often a valid but wrong code (CG for the DR
-    Congo, whose code is CD)."""
+    """Facts whose words name a country their codes leave out, next to a listed code the words
+    never name, when the label names that country or the two names are alike: most often a
+    valid but wrong code (CG for the DR Congo, SI for the Solomon Islands, whose codes are CD
+    and SB)."""
     domain = project.domain
     known = names(domain)
     warnings = []
@@ -92,8 +93,13 @@ def country_warnings(project: Project) -> list[Problem]:
         named = mentions(_words(fact), known)
         covered = set(domain.members(fact.countries))
         silent = [c for c in listed if c not in {m.code for m in named}]
+        # A label names the fact's subject: a country it names that the codes leave out, beside
+        # a listed code the words never name, is a wrong code whatever the names look like.
+        titled = {m.code for m in mentions(f"{fact.label.zh}\n{fact.label.en}", known)}
         for stray in (m for m in named if m.code not in covered):
-            for code in (c for c in silent if _alike(c, stray.code, domain)):
+            suspects = silent if stray.code in titled else []
+            suspects = suspects or [c for c in silent if _alike(c, stray.code, domain)]
+            for code in suspects:
                 file, line, column = project.locate(fact.id, "countries")
                 warnings.append(
                     Problem(
