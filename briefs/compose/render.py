@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from briefs import THEME
 from briefs.compose.citations import ProseCitations
@@ -49,8 +49,16 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         extensions=[ProseCitations],
     )
     # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
-    env.filters["message"] = message
+    env.filters["message"] = _message
     return env
+
+
+def _message(pattern: str, lang: str, **values: int | str) -> Markup:
+    """An interface string filled in as markup: a figure given as a value keeps its element."""
+    escaped = {
+        name: value if isinstance(value, int) else escape(value) for name, value in values.items()
+    }
+    return Markup(message(str(escape(pattern)), lang, **escaped))
 
 
 def _read_strings(path: Path) -> dict[str, str]:
