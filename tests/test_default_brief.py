@@ -168,7 +168,7 @@ def test_every_call_has_a_cited_fact_and_every_cited_source_a_call(out: Path) ->
         for phrase in (
             [
                 "稳居全球第二",
-                "丧失规则制定的话语权乃至参与权",
+                "在规则制定中失去话语权",
                 "失去规则制定的话语权",
                 "保护主义的理由",
             ]
