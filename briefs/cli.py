@@ -15,7 +15,7 @@ import typer.core
 from typer.exceptions import TyperException
 
 from briefs import __version__
-from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError
+from briefs.errors import EXIT_INTERNAL, EXIT_USAGE, BriefError, Problem
 
 if TYPE_CHECKING:
     # Typer vendors click as a private module; only its Context type is needed here.
@@ -41,7 +41,7 @@ class _ErrorBoundary(typer.core.TyperGroup):
         try:
             return super().invoke(ctx)
         except BriefError as exc:
-            _report(exc)
+            _report(exc, ctx.invoked_subcommand not in _READ_ONLY)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
@@ -99,15 +99,21 @@ def main_options(
     del version
 
 
-def _report(exc: BriefError) -> None:
-    """Print a user error plainly (or re-raise it under --debug) and remember its exit code."""
+# Commands that write no outputs: their errors do not speak of the last good outputs.
+_READ_ONLY = frozenset({"extract", "new", "schema", "diff"})
+
+
+def _report(exc: BriefError, outputs: bool = True) -> None:
+    """Print a user error plainly (or re-raise it under --debug) and remember its exit code;
+    `outputs`: the command writes outputs, so say that the last good ones are unchanged."""
     if state["debug"]:
         raise exc
     for problem in exc.problems:
         typer.echo(f"error: {problem}", err=True)
     if len(exc.problems) > 1:
         typer.echo(f"{len(exc.problems)} problems.", err=True)
-    typer.echo("nothing was written; the last good outputs are unchanged.", err=True)
+    if outputs:
+        typer.echo("nothing was written; the last good outputs are unchanged.", err=True)
     state["exit"] = exc.exit_code
 
 
@@ -178,12 +184,19 @@ def _run_build(
         pages = f" ({count(output.pages, 'page')})" if output.pages else ""
         verb = "kept (page unchanged)" if output.kept else "wrote"
         typer.echo(f"{verb} {_rel(output.path)}{pages}")
+    if result.report:
+        _warn(result.report.warnings)
     summary = result.report.summary() if result.report else ""
     typer.echo(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
         f"{summary}; {time.perf_counter() - started:.1f} s"
     )
     return True
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for problem in warnings:
+        typer.echo(f"warning: {problem}", err=True)
 
 
 @contextmanager
@@ -336,17 +349,25 @@ def check(
             "--verbose", "-v", help="List the figures no fact captures and the facts never cited."
         ),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail on prose that copies a run of words from a source (a warning)."
+        ),
+    ] = False,
 ) -> None:
-    """Validate the project without rendering and print a one-line summary.
+    """Validate the project and render every page (without typesetting): a one-line summary.
 
     Also reports coverage: how many figures in each source no fact captures yet, and which
     facts the brief never cites.
     """
-    from briefs.build.pipeline import check_project_files
+    from briefs.build.pipeline import check_project_files, rendered_pages
     from briefs.compose.render import cited_facts
     from briefs.sources.mining import coverage
 
-    loaded, report, refs = check_project_files(project.resolve())
+    loaded, report, refs = check_project_files(project.resolve(), strict)
+    pages = sum(1 for _ in rendered_pages(loaded, report))
+    _warn(report.warnings)
     for recheck in report.rechecks:
         if not recheck.agrees:
             typer.echo(
@@ -370,7 +391,10 @@ def check(
     if verbose:
         for fact_id in found.uncited:
             typer.echo(f"  never cited: {fact_id}")
-    typer.echo(f"ok: {report.summary()}; {refs} fact references in templates")
+    typer.echo(
+        f"ok: {report.summary()}; {refs} fact references in templates; "
+        f"{pages} pages rendered, every cited fact covered by its note"
+    )
 
 
 @app.command()

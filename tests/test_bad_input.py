@@ -91,6 +91,18 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
     ),
     ("empty file", _write(FACTS, b""), FACTS, 0, "the file is empty", 1),
     (
+        "comma in an inline text",
+        _replace(
+            FACTS,
+            "en: Size of the digital economy}",
+            "en: Size of the digital economy, in billions of yuan}",
+        ),
+        FACTS,
+        0,
+        "a comma inside { } starts a new entry: put the whole text in quotes",
+        1,
+    ),
+    (
         "yaml 1.1 boolean",
         _replace(FACTS, "    kind: actual\n", "    kind: no\n"),
         FACTS,

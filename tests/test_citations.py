@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from briefs.cli import app
 from briefs.compose.citations import Citations, cite
+from briefs.compose.notes import uncovered
 from briefs.errors import InputError
 
 CITATIONS = Citations(
@@ -32,7 +33,13 @@ def _cite(html: str, inline: bool = False) -> str:
     return cite(html, CITATIONS, Path("templates/prose/en/x.html.j2"), inline)
 
 
-def test_one_call_per_source_after_the_sentence_that_first_cites_it() -> None:
+def _sources_of_notes(html: str) -> list[list[str]]:
+    """Each note group's sources, in order."""
+    groups = re.findall(r'<span class="fn">(.*?)</span></span>', html)
+    return [re.findall(r'data-source="(\w+)"', group) for group in groups]
+
+
+def test_each_sentence_that_cites_facts_ends_in_notes_for_their_sources() -> None:
     html = _cite(
         f"<p>Output was {FIGURE} in 2024, up from 2023. Still, {CLAIM}. "
         'Jobs rose to <data data-fact="jobs">9</data>.</p>'
@@ -41,8 +48,48 @@ def test_one_call_per_source_after_the_sentence_that_first_cites_it() -> None:
         f"<p>Output was {FIGURE} in 2024, up from 2023"
         '<span class="fn">.<span class="footnote" data-source="bureau">B</span></span>'
         f' Still, {CLAIM}<span class="fn">.<span class="footnote" data-source="paper">P</span>'
-        '</span> Jobs rose to <data data-fact="jobs">9</data>.</p>'
+        '</span> Jobs rose to <data data-fact="jobs">9</data><span class="fn">.'
+        '<span class="footnote" data-source="bureau">B</span></span></p>'
     )
+
+
+def test_a_run_of_sentences_on_the_same_source_shares_one_note() -> None:
+    jobs = '<data data-fact="jobs">9</data>'
+    html = _cite(f"<p>Output was {FIGURE}. Jobs rose to {jobs}. Our view differs. {CLAIM}.</p>")
+    assert _sources_of_notes(html) == [["bureau"], ["paper"]]
+    assert html.index('data-source="bureau"') > html.index(jobs)
+    # A sentence without a fact breaks a run: the note before it does not reach past it.
+    html = _cite(f"<p>Output was {FIGURE}. Our view differs. Jobs rose to {jobs}.</p>")
+    assert _sources_of_notes(html) == [["bureau"], ["bureau"]]
+
+
+def test_a_sentence_citing_two_sources_ends_in_both_even_if_one_was_noted_before() -> None:
+    html = _cite(f"<p>Output was {FIGURE}. Output was {FIGURE} and {CLAIM}.</p>")
+    assert _sources_of_notes(html) == [["bureau"], ["bureau", "paper"]]
+
+
+def test_a_claim_over_two_sentences_is_noted_after_the_second() -> None:
+    claim = '<span class="claim" data-fact="view">It is slow. It will stay slow</span>'
+    html = _cite(f"<p>Output was {FIGURE}. {claim}. Fine.</p>")
+    assert _sources_of_notes(html) == [["bureau"], ["paper"]]
+    assert 'stay slow</span><span class="fn">.' in html
+
+
+def test_the_notes_are_read_back_as_a_reader_reads_them() -> None:
+    # The notes an earlier brief placed: one per source, after its first sentence. The third
+    # sentence cites both sources but ends in the paper's note alone.
+    placed = (
+        f'<p>Output was {FIGURE}<span class="fn">.{CITATIONS.footnote["bureau"]}</span> '
+        f'Output was {FIGURE} and {CLAIM}<span class="fn">.{CITATIONS.footnote["paper"]}</span>'
+        "</p>"
+    )
+    missed = uncovered(placed, CITATIONS.sources)
+    assert [(m.fact, m.missing) for m in missed] == [("gdp", ("bureau",))]
+    assert missed[0].text.startswith("Output was 5 and the paper")
+    placed_now = _cite(f"<p>Output was {FIGURE}. Output was {FIGURE} and {CLAIM}.</p>")
+    assert uncovered(placed_now, CITATIONS.sources) == []
+    # A stretch with no note at all.
+    assert [m.fact for m in uncovered(f"<p>Output was {FIGURE}.</p>", CITATIONS.sources)] == ["gdp"]
 
 
 def test_calls_at_one_place_are_grouped_and_glued_to_the_full_stop() -> None:

@@ -27,7 +27,7 @@ from briefs.numbers import formatting as fmt
         (1, "multiple", "exact", "1倍", "1 time"),
         # Percentage points: 个百分点 in Chinese, never 分.
         (0.8, "points", "exact", "0.8个百分点", "0.8 percentage points"),
-        (-0.8, "points", "exact", "-0.8个百分点", "-0.8 percentage points"),
+        (-0.8, "points", "exact", "−0.8个百分点", "−0.8 percentage points"),
         (1, "points", "exact", "1个百分点", "1 percentage point"),
         # Durations through CLDR's units, with English plurals.
         (15, "minutes", "exact", "15分钟", "15 minutes"),
@@ -39,7 +39,7 @@ from briefs.numbers import formatting as fmt
         (7e12, "KRW", "exact", "7万亿韩元", "₩7 trillion"),
         (2.5e9, "BRL", "exact", "25亿巴西雷亚尔", "R$2.5 billion"),
         (1.2e6, "SGD", "exact", "120万新加坡元", "SGD 1.2 million"),
-        (-5e9, "USD", "exact", "-50亿美元", "-US$5 billion"),
+        (-5e9, "USD", "exact", "−50亿美元", "−US$5 billion"),
         # The new qualifiers.
         (3.2e9, "EUR", "at-least", "至少32亿欧元", "at least €3.2 billion"),
         (40, "percent", "up-to", "最多40%", "up to 40%"),

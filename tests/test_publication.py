@@ -128,7 +128,7 @@ def test_a_stream_ending_in_a_carriage_return_keeps_its_length(tmp_path: Path) -
 
     import pydyf
 
-    from briefs.publish.pdf import _unambiguous_stream_ends
+    from briefs.publish.patches import apply as _unambiguous_stream_ends
 
     content = next(
         text

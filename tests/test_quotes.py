@@ -78,7 +78,7 @@ def test_an_altered_value_names_the_fact_its_line_and_the_numbers_stated(
     line = _edit(example, FACTS, "    value: 138000000000", "    value: 139000000000")
     output = _check(example, runner)
     assert f"{FACTS}:{line}:5: [digital-economy-2024] the value 139000000000 (CNY)" in output
-    assert "'2024年增至1380亿元' states: 2024 (= 2024), 1380亿 (= 138000000000)" in output
+    assert "'2024年增至1380亿元' states: 2024 (a year), 1380亿 (= 138000000000)" in output
     assert "extend the quote to the words of the source that state it" in output
 
 
@@ -89,6 +89,17 @@ def test_an_altered_number_inside_a_quote_shows_the_closest_passage(
     output = _check(example, runner)
     assert f"{FACTS}:{line}:5: [talent-gap] the quote is not in source 'example-bulletin'" in output
     assert "the closest passage is on line 7: '数字人才缺口约3万人'" in output
+
+
+def test_the_closest_passage_keeps_the_sources_spaces(example: Path, runner: CliRunner) -> None:
+    source = example / "facts" / "sources" / "example.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nIndonesia produced 28,000 tonnes in 2023.\n",
+        encoding="utf-8",
+    )
+    _edit(example, FACTS, '"数字人才缺口约3万人"', '"Indonesia produced 29,000 tonnes"')
+    output = _check(example, runner)
+    assert "'Indonesia produced 28,000 tonnes'" in output, output
 
 
 def test_a_chinese_numeral_quote(example: Path, runner: CliRunner) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,88 @@ def test_new_edition_carries_what_changed(built: Path, runner: CliRunner) -> Non
     en = (built / "build/en/example-brief.html").read_text(encoding="utf-8")
     assert "What changed in this edition" in en
     assert "RMB 138 billion (2024) → RMB 139 billion (2024)" in en
+
+
+def _move_edition(project: Path, new: str) -> None:
+    brief = project / "facts/brief.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace('as_of: "2025-06-30"', f'as_of: "{new}"'), encoding="utf-8")
+
+
+def _add_output_fact(project: Path, tonnes: int) -> None:
+    """A fact in tonnes, stated by the source, shown in kilograms in English."""
+    source = project / "facts/sources/example.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8") + f"\n2024年示例市数据中心耗材用量{tonnes}吨。\n",
+        encoding="utf-8",
+    )
+    facts = project / FACTS
+    facts.write_text(
+        facts.read_text(encoding="utf-8")
+        + f"""  - id: supplies-2024
+    section: progress
+    theme: infrastructure
+    value: {tonnes}
+    unit: t
+    period: "2024"
+    kind: actual
+    label: {{zh: 耗材用量, en: Supplies used}}
+    source: example-bulletin
+    quote: "耗材用量{tonnes}吨"
+""",
+        encoding="utf-8",
+    )
+    brief = project / "facts/brief.yaml"
+    brief.write_text(
+        brief.read_text(encoding="utf-8") + "display_units:\n  en: {t: kg}\n", encoding="utf-8"
+    )
+
+
+def test_a_change_built_before_the_edition_moves_is_still_reported(
+    built: Path, runner: CliRunner
+) -> None:
+    _restate(built, "value: 138000000000", "value: 139000000000", ("1380亿元", "1390亿元"))
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    en = (built / "build/en/example-brief.html").read_text(encoding="utf-8")
+    assert "What changed in this edition" not in en, "same edition date: no box yet"
+    _move_edition(built, "2025-09-30")
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    en = (built / "build/en/example-brief.html").read_text(encoding="utf-8")
+    assert "RMB 138 billion (2024) → RMB 139 billion (2024)" in en
+
+
+def test_the_change_box_uses_the_display_units(built: Path, runner: CliRunner) -> None:
+    _add_output_fact(built, 28000)
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    _move_edition(built, "2025-09-30")
+    for rel in ("facts/sources/example.txt", FACTS):
+        path = built / rel
+        path.write_text(path.read_text(encoding="utf-8").replace("28000", "17000"), "utf-8")
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    en = (built / "build/en/example-brief.html").read_text(encoding="utf-8")
+    box = en[
+        en.index("What changed in this edition</") : en.index(
+            "</section>", en.index("What changed")
+        )
+    ]
+    # Added since the edition's first build, and shown in kilograms as the body shows it.
+    assert "Supplies used: 17 million kg (2024)" in re.sub(r"<[^>]+>", "", box)
+    assert "17,000 t" not in box
+
+
+def test_another_brief_in_the_same_folder_is_not_compared(built: Path, runner: CliRunner) -> None:
+    brief = built / "facts/brief.yaml"
+    text = brief.read_text(encoding="utf-8").replace("id: example-brief", "id: other-brief", 1)
+    brief.write_text(text, encoding="utf-8")
+    _move_edition(built, "2025-09-30")
+    result = runner.invoke(app, ["build", "--project", str(built)])
+    assert result.exit_code == 0, result.output
+    en = (built / "build/en/other-brief.html").read_text(encoding="utf-8")
+    assert "What changed in this edition" not in en
 
 
 def test_diff_of_two_files(built: Path, tmp_path: Path, runner: CliRunner) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from briefs.errors import InputError, Problem, UsageError
 from briefs.facts import model
+from briefs.facts.domain import Domain
 from briefs.facts.loader import parse_yaml
 from briefs.facts.project import BRIEF_FILE, COMPUTED_FILE, validate_document
 from briefs.files import write_atomic
@@ -51,12 +52,18 @@ def compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> l
     return changes
 
 
-def shown(fact: dict[str, Any] | None, lang: str) -> str:
-    """A fact's figure (or date, or label) as the brief would show it."""
+def shown(fact: dict[str, Any] | None, lang: str, domain: Domain | None = None) -> str:
+    """A fact's figure (or date, or label) as the brief would show it: through the project's
+    display units when `domain` is given."""
     if fact is None:
         return ""
     if fact.get("value") is not None:
-        text = fmt.figure(fact["value"], fact["unit"], fact.get("approx", "exact"), lang)
+        approx = fact.get("approx", "exact")
+        text = (
+            domain.figure(fact["value"], fact["unit"], approx, lang)
+            if domain is not None
+            else fmt.figure(fact["value"], fact["unit"], approx, lang)
+        )
         when = fact.get("period")
         if not when:
             return text
@@ -98,12 +105,33 @@ def write_snapshot(path: Path, data: dict[str, dict[str, Any]]) -> None:
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
-def previous_edition(out: Path, as_of: str) -> tuple[str, dict[str, dict[str, Any]]] | None:
-    """The date and snapshot of the latest edition before `as_of` built into `out`, if any."""
-    folder = out / EDITIONS
+def _editions(out: Path, brief_id: str) -> Path:
+    return out / EDITIONS / brief_id
+
+
+def previous_edition(
+    out: Path, brief_id: str, as_of: str
+) -> tuple[str, dict[str, dict[str, Any]]] | None:
+    """The date and facts of the latest edition of this brief before `as_of` built into `out`.
+
+    Only editions of the same brief id count: a project that replaced another's facts (as after
+    `brief new`) does not list the other brief's facts as removed.
+    """
+    folder = _editions(out, brief_id)
     earlier = sorted(p for p in folder.glob("*.json") if p.stem < as_of) if folder.is_dir() else []
     data = read_snapshot(earlier[-1]) if earlier else None
     return (earlier[-1].stem, data) if data is not None else None
+
+
+def record_edition(out: Path, brief_id: str, as_of: str, facts: dict[str, dict[str, Any]]) -> None:
+    """Keep the facts an edition was first built with.
+
+    The record is not overwritten by later builds under the same date: a fact changed and built
+    before the edition date is moved on still counts as changed in the next edition.
+    """
+    path = _editions(out, brief_id) / f"{as_of}.json"
+    if not path.is_file():
+        write_snapshot(path, facts)
 
 
 def _facts_from_texts(texts: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefs.facts.inside import is_inside
 from briefs.files import write_atomic
 from briefs.keys import code_version
 
@@ -25,7 +26,11 @@ def input_files(root: Path) -> list[Path]:
     for folder in ("facts", "charts", "templates"):
         base = root / folder
         if base.is_dir():
-            files.extend(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            files.extend(
+                p
+                for p in base.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts and is_inside(root, p)
+            )
     return sorted(files)
 
 

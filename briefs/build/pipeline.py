@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from briefs.build.changes import (
-    EDITIONS,
     SNAPSHOT,
     Change,
     compare,
     previous_edition,
     read_snapshot,
+    record_edition,
     shown,
     snapshot,
     write_snapshot,
 )
 from briefs.build.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
-from briefs.charts import draw as charting
+from briefs.charts import cache as charting
+from briefs.charts.describe import describe
+from briefs.compose.confine import templates_outside
 from briefs.compose.derive import Strings, derive, source_line
 from briefs.compose.render import (
     check_references,
@@ -31,8 +34,9 @@ from briefs.compose.render import (
     stylesheet,
     template_files,
 )
-from briefs.errors import RenderError, UsageError
-from briefs.facts.check import Report, check_project
+from briefs.compose.wording import copy_problems, typed_problems
+from briefs.errors import InputError, RenderError, UsageError
+from briefs.facts.check import Report, check_project, read_texts
 from briefs.facts.project import Project, load_project
 from briefs.files import lock, swap_in
 from briefs.fonts import FontSet, build_fonts, charset_of
@@ -110,54 +114,96 @@ def visible_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def check_project_files(root: Path) -> tuple[Project, Report, int]:
-    """Load and cross-check a project, including the facts its templates refer to."""
+def check_project_files(root: Path, strict: bool = False) -> tuple[Project, Report, int]:
+    """Load and cross-check a project, including the facts its templates refer to and the
+    wording of its prose: a typed figure is an error; a run copied from a source is a warning
+    in the report, or with `strict` an error."""
     project = load_project(root)
     report = check_project(project)
+    outside = templates_outside(project.paths.templates)
+    if outside:
+        raise InputError(outside)
     known = set(project.facts) | set(project.computed)
     refs = check_references(project.paths.templates, known, {s.id for s in project.brief.sources})
+    texts, _ = read_texts(project)
+    copied = copy_problems(project, texts)
+    problems = typed_problems(project) + (copied if strict else [])
+    if problems:
+        raise InputError(problems)
+    report.warnings.extend(copied)
     return project, report, refs
 
 
-def _fonts(project: Project) -> FontSet:
+def _fonts(project: Project, edition: Edition) -> FontSet:
+    """Font subsets with every character the brief can print, the facts an edition removed
+    (listed in its "what changed" box) included."""
     texts = [*project.inputs, *template_files(project.paths.templates)]
     texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
     places = [c for f in project.facts.values() for c in f.countries]
     places += [c for chart in project.charts.values() for c in chart.countries]
     fact_units = [f.unit for f in project.facts.values() if f.unit]
-    return build_fonts(
-        project.paths.cache, charset_of(texts, project.domain.text(places, fact_units))
-    )
+    removed = [c.old for c in edition.changes if c.old is not None]
+    units = fact_units + [str(old["unit"]) for old in removed if old.get("unit")]
+    printed = project.domain.text(places, units) + json.dumps(removed, ensure_ascii=False)
+    return build_fonts(project.paths.cache, charset_of(texts, printed))
 
 
 def _chart_context(
     project: Project, lang: str, fonts: FontSet, result: BuildResult, drawn: set[tuple[str, str]]
 ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes]]:
     """Chart captions for the templates, and the SVG files for screens and for print."""
-    contexts: dict[str, Any] = {}
     files: dict[str, bytes] = {}
     printed: dict[str, bytes] = {}
-    sources = {s.id: s for s in project.brief.sources}
     for chart in project.charts.values():
         svg, print_svg = charting.render_chart(
             chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
         fresh = (lang, chart.id) in drawn
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
-        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         files[f"{chart.id}.svg"] = svg
         printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
+    return chart_captions(project, lang), files, printed
+
+
+def chart_captions(project: Project, lang: str) -> dict[str, Any]:
+    """What the templates show of each chart: title, file, alt text, sources, note."""
+    contexts: dict[str, Any] = {}
+    sources = {s.id: s for s in project.brief.sources}
+    for chart in project.charts.values():
+        cited = sorted({project.facts[i].source for i in chart.fact_ids}, key=list(sources).index)
         contexts[chart.id] = {
             "id": chart.id,
             "file": f"{chart.id}.svg",
             "title": chart.title.get(lang),
-            "alt": charting.describe(chart, project.facts, lang, project.domain),
+            "alt": describe(chart, project.facts, lang, project.domain),
             "sources": [source_line(sources[s], lang) for s in cited],
             "refs": [list(sources).index(s) + 1 for s in cited],
             "note": chart.note.get(lang) if chart.note else "",
             "size": chart.size,
+            "facts": " ".join(chart.fact_ids),
         }
-    return contexts, files, printed
+    return contexts
+
+
+def rendered_pages(project: Project, report: Report) -> Iterator[tuple[str, str, str]]:
+    """Derive and render every page of every language as a build would, without drawing charts
+    or typesetting: (language, variant, HTML) for each. `brief check` renders them all, so that it
+    fails on whatever would stop a build's rendering."""
+    for lang in LANGS:
+        strings = Strings(load_strings(project.paths.templates, lang))
+        captions = chart_captions(project, lang)
+        view = replace(
+            derive(project, report, lang, strings),
+            charts=captions,
+            memo_chart=project.brief.memo_chart or next(iter(captions), None),
+            stylesheet=STYLESHEET,
+        )
+        for variant in VARIANTS:
+            context = replace(view, variant=variant).context()
+            html = render_html(
+                project.paths.templates, variant, context, project.paths.cache / "templates"
+            )
+            yield lang, variant, html
 
 
 def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dict[str, str]]:
@@ -174,8 +220,8 @@ def _change_rows(changes: list[Change], project: Project, lang: str) -> list[dic
                 "kind": change.kind,
                 "id": change.id,
                 "label": label,
-                "old": shown(change.old, lang),
-                "new": shown(change.new, lang),
+                "old": shown(change.old, lang, project.domain),
+                "new": shown(change.new, lang, project.domain),
             }
         )
     return rows
@@ -240,14 +286,14 @@ def _build(
     current = snapshot(project.facts)
     last = read_snapshot(out / SNAPSHOT)
     result.changes = compare(last, current) if last is not None else []
-    progress("preparing fonts")
-    fonts = _fonts(project)
-    drawn = draw_charts(project, langs, fonts, typesetter, progress)
-    baseline = previous_edition(out, project.brief.as_of)
+    baseline = previous_edition(out, project.brief.id, project.brief.as_of)
     edition = Edition(
         previous=baseline[0] if baseline else "",
         changes=compare(baseline[1], current) if baseline else [],
     )
+    progress("preparing fonts")
+    fonts = _fonts(project, edition)
+    drawn = draw_charts(project, langs, fonts, typesetter, progress)
     pages = {
         lang: render_pages(project, report, lang, variants, fonts, drawn, edition, result, progress)
         for lang in langs
@@ -256,7 +302,7 @@ def _build(
         remove_stale_staging(out)
         typeset_and_write(project, out, pages, variants, fonts, typesetter, todo, force, result)
         write_snapshot(out / SNAPSHOT, current)
-        write_snapshot(out / EDITIONS / f"{project.brief.as_of}.json", current)
+        record_edition(out, project.brief.id, project.brief.as_of, current)
     return result
 
 
@@ -303,18 +349,20 @@ def render_pages(
 ) -> Pages:
     """Derive one language's view data and render its pages: HTML for screens, print pages."""
     strings = Strings(load_strings(project.paths.templates, lang))
-    context = derive(project, report, lang, strings)
+    view = derive(project, report, lang, strings)
     chart_ctx, chart_files, print_charts = _chart_context(project, lang, fonts, result, drawn)
-    context["charts"] = chart_ctx
-    context["changes"] = _change_rows(edition.changes, project, lang)
-    context["previous_edition"] = fmt.date(edition.previous, lang) if edition.previous else ""
-    context["memo_chart"] = project.brief.memo_chart or next(iter(chart_ctx), None)
-    context["fonts_css"] = "fonts.css"
-    context["stylesheet"] = STYLESHEET
+    view = replace(
+        view,
+        charts=chart_ctx,
+        changes=_change_rows(edition.changes, project, lang),
+        previous_edition=fmt.date(edition.previous, lang) if edition.previous else "",
+        memo_chart=project.brief.memo_chart or next(iter(chart_ctx), None),
+        stylesheet=STYLESHEET,
+    )
     pages = Pages(dict(chart_files), dict(print_charts))
     for variant in variants:
         progress(f"{lang}: rendering {variant}")
-        context["variant"] = variant
+        context = replace(view, variant=variant).context()
         html = render_html(
             project.paths.templates, variant, context, project.paths.cache / "templates"
         )

@@ -1,26 +1,27 @@
-"""Turn rendered prose into prose with its citations: one call per source a paragraph cites.
+"""Turn rendered prose into prose with its notes: each sentence that cites facts closes on theirs.
 
-Authors never type a footnote. A paragraph (or list item, or table cell) cites facts — figures
-through `F["id"]` (`<data data-fact="…">`), statements through a call block,
-`{% call claim("id") %}…{% endcall %}` (`<span class="claim" data-fact="…">`) — and this module
-adds, for each source those facts come from, one call after the sentence where the source is
-first cited. A footnote therefore always has a cited fact behind it, and a cited fact always has
-its source footnoted.
+Authors never type a footnote. A paragraph (or list item, or table cell) cites facts — figures,
+periods and dates through `F`, `Y`, `D` (`<data data-fact="…">`, `<span data-fact="…">`),
+statements through a call block, `{% call claim("id") %}…{% endcall %}` (`<span class="claim"
+data-fact="…">`) — and this module adds notes the way readers of a brief read them (Chicago notes,
+脚注): a note covers the text since the previous note in its paragraph. So every sentence that cites
+facts ends in a note for each of their sources; a run of consecutive sentences resting on the same
+sources shares one note at its end; a source cited again later in the paragraph gets its note again.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from urllib.parse import quote, unquote
 
-import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
+from briefs.compose.notes import Uncovered, uncovered
 from briefs.errors import InputError, Problem, RenderError
 
 # Prose templates whose paragraphs cite their sources with a bracketed [n] instead of a footnote:
@@ -31,6 +32,8 @@ CONTEXT_KEY = "citations"
 
 # Where citations attach: the innermost of these elements around a cited fact.
 _BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt"})
+# Elements that never close: they cannot hold a cited stretch.
+_VOID = frozenset({"br", "wbr", "img", "hr", "input", "meta", "link", "source", "col"})
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w-]*)((?:\s[^>]*)?)/?>", re.S)
 _FACTS = re.compile(r"""\sdata-fact=["']([^"']*)["']""")
 _TYPED = re.compile(r"""class=["'][^"']*\bfootnote\b|\sdata-source=""")
@@ -42,6 +45,11 @@ _STOP = frozenset(".!?")
 _ABBREVIATIONS = frozenset({"vs", "Mr", "Mrs", "Ms", "Dr", "No", "St", "Co", "Inc", "Ltd", "cf"})
 _WORD = re.compile(r"([A-Za-z]+)$")
 _ENTITY_END = re.compile(r"&#?\w+;$")
+# Each prose template's output is marked in the page, so that its notes can be added once the
+# whole page is rendered (a wrapper around the template's source would turn an unclosed block of
+# the author's into an error about a tag the author never wrote).
+_REGION = re.compile(r"<!--brief:prose ([01]) (\S+)-->")
+_REGION_END = "<!--brief:prose-end-->"
 
 
 @dataclass(frozen=True)
@@ -60,30 +68,60 @@ def claim(*fact_ids: str, caller: Callable[[], str]) -> Markup:
 
 
 class ProseCitations(Extension):
-    """Run every prose template's output through the citation pass.
+    """Mark where each prose template's output begins and ends in the page.
 
-    The template's source is wrapped in a filter block on its first line, so that the line
-    numbers of errors stay those of the author's file.
+    The marks are added on the template's first and after its last line, so that the line numbers
+    and the messages of errors stay those of the author's file.
     """
-
-    def __init__(self, environment: jinja2.Environment) -> None:
-        super().__init__(environment)
-        environment.filters["cite_sources"] = _cite_filter
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         if name is None or not name.startswith(PROSE):
             return source
-        where = json.dumps(filename or name)
-        inline = "true" if INLINE in source else "false"
-        return f"{{% filter cite_sources({where}, {inline}) %}}{source}{{% endfilter %}}"
+        where = quote(filename or name)
+        inline = "1" if INLINE in source else "0"
+        return f"<!--brief:prose {inline} {where}-->{source}{_REGION_END}"
 
 
-@jinja2.pass_context
-def _cite_filter(context: Any, html: str, template: str, inline: bool) -> Markup:
-    citations = context.get(CONTEXT_KEY)
-    if not isinstance(citations, Citations):
-        raise RenderError(f"{template}: the view data lacks '{CONTEXT_KEY}'")
-    return Markup(cite(str(html), citations, Path(template), inline))
+def cite_page(html: str, citations: Citations) -> str:
+    """Add the notes to every prose template's output in a rendered page, and drop the marks."""
+    while True:
+        end = html.find(_REGION_END)
+        if end < 0:
+            return html
+        # The innermost region: the last one to open before the first one to end.
+        begin = max(_REGION.finditer(html, 0, end), key=lambda m: m.start(), default=None)
+        if begin is None:
+            raise RenderError("a prose template's output is not where the page expects it")
+        template = Path(unquote(begin[2]))
+        cited = cite(html[begin.end() : end], citations, template, begin[1] == "1")
+        missed = uncovered(cited, citations.sources)
+        if missed:
+            raise InputError([_uncovered_problem(item, template) for item in missed])
+        html = html[: begin.start()] + cited + html[end + len(_REGION_END) :]
+
+
+def _uncovered_problem(item: Uncovered, template: Path) -> Problem:
+    words = item.text if len(item.text) <= 60 else f"…{item.text[-57:]}"
+    missing = ", ".join(item.missing)
+    return Problem(
+        f"the text {words!r} cites this fact but the note that closes it misses its source "
+        f"({missing}): a note covers the text since the previous note; cite the fact in one "
+        "sentence, or end the sentence before the next fact's",
+        template,
+        fact_line(template, item.fact),
+        fact=item.fact,
+    )
+
+
+def fact_line(template: Path, fact_id: str, near: str = "") -> int | None:
+    """The line of a template that cites a fact (the first one that also holds `near`)."""
+    try:
+        lines = template.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    quoted = (f'"{fact_id}"', f"'{fact_id}'")
+    found = [n for n, line in enumerate(lines, 1) if any(q in line for q in quoted)]
+    return next((n for n in found if near in lines[n - 1]), found[0] if found else None)
 
 
 @dataclass
@@ -97,13 +135,27 @@ class _Block:
 
 @dataclass(frozen=True)
 class _Cite:
+    """Facts cited by one element of a paragraph, over the stretch of text it holds."""
+
     block: _Block
-    at: int
+    start: int
+    end: int
+    facts: tuple[str, ...]
+
+
+@dataclass
+class _Open:
+    """An inline element not yet closed; `facts` if it cites some."""
+
+    name: str
+    start: int
+    block: _Block
     facts: tuple[str, ...]
 
 
 def cite(html: str, citations: Citations, template: Path, inline: bool = False) -> str:
-    """Add each paragraph's source calls to a rendered prose template."""
+    """Add the notes to one rendered prose template: after each sentence (or run of sentences
+    with the same sources) that cites facts, one call for each of their sources."""
     typed = _TYPED.search(html)
     if typed:
         line = html.count("\n", 0, typed.start()) + 1
@@ -117,28 +169,26 @@ def cite(html: str, citations: Citations, template: Path, inline: bool = False) 
                 )
             ]
         )
-    cites = _scan(html, template)
-    calls = citations.inline if inline else citations.footnote
-    groups: dict[int, tuple[int, list[str]]] = {}
-    done: set[tuple[int, str]] = set()
+    blocks, cites = _scan(html, template)
     for item in cites:
         for fact_id in item.facts:
             if fact_id not in citations.sources:
                 raise InputError(
-                    [Problem(f"the prose cites '{fact_id}', which is not a fact", template)]
+                    [
+                        Problem(
+                            f"the prose cites '{fact_id}', which is not a fact",
+                            template,
+                            fact_line(template, fact_id),
+                        )
+                    ]
                 )
-            for source in citations.sources[fact_id]:
-                if (id(item.block), source) in done:
-                    continue
-                done.add((id(item.block), source))
-                start, end = _sentence_end(html, item.block, item.at)
-                glue, names = groups.setdefault(end, (start, []))
-                groups[end] = (min(glue, start), names)
-                names.append(source)
+    calls = citations.inline if inline else citations.footnote
+    places: list[tuple[int, int, list[str]]] = []
+    for block in blocks:
+        places.extend(_notes(html, block, [c for c in cites if c.block is block], citations))
     pieces: list[str] = []
     last = 0
-    for end in sorted(groups):
-        start, names = groups[end]
+    for start, end, names in sorted(places):
         pieces.append(html[last:start])
         marks = "".join(str(calls[name]) for name in names)
         pieces.append(f'<span class="fn">{html[start:end]}{marks}</span>')
@@ -147,9 +197,41 @@ def cite(html: str, citations: Citations, template: Path, inline: bool = False) 
     return "".join(pieces)
 
 
-def _scan(html: str, template: Path) -> list[_Cite]:
-    """Find each cited fact and the paragraph it stands in."""
+def _notes(
+    html: str, block: _Block, cites: list[_Cite], citations: Citations
+) -> list[tuple[int, int, list[str]]]:
+    """Where a paragraph's notes go, (glued text start, insertion point, sources), in order."""
+    if not cites:
+        return []
+    stops = _sentence_stops(html, block)
+    ends = [end for _, end in stops]
+    sources: list[list[str]] = [[] for _ in range(len(stops) + 1)]
+    for item in cites:
+        last = item.end
+        while last > item.start and html[last - 1].isspace():
+            last -= 1
+        first_sentence = bisect_right(ends, item.start)
+        last_sentence = max(first_sentence, bisect_right(ends, last - 1))
+        for index in range(first_sentence, last_sentence + 1):
+            for fact_id in item.facts:
+                for source in citations.sources[fact_id]:
+                    if source not in sources[index]:
+                        sources[index].append(source)
+    stops.append(_paragraph_end(html, block))
+    places = []
+    for index, names in enumerate(sources):
+        # A run of sentences resting on the same sources shares the note that ends it.
+        following = sources[index + 1] if index + 1 < len(sources) else []
+        if names and set(names) != set(following):
+            places.append((*stops[index], names))
+    return places
+
+
+def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
+    """Find the paragraphs, and each cited fact with the stretch of its paragraph it covers."""
     stack: list[tuple[str, _Block]] = []
+    blocks: list[_Block] = []
+    opened: list[_Open] = []
     cites: list[_Cite] = []
     in_data = 0
     data_start = 0
@@ -166,57 +248,78 @@ def _scan(html: str, template: Path) -> list[_Cite]:
                 in_data -= 1
                 if stack:
                     stack[-1][1].last_data = (data_start, match.end())
-            elif name in _BLOCKS:
+            if name in _BLOCKS:
                 while stack:
                     tag, block = stack.pop()
                     block.end = match.start()
+                    cites.extend(_close(opened, [o.block is block for o in opened], match.start()))
                     if tag == name:
                         break
+            elif any(o.name == name for o in opened):
+                index = max(i for i, o in enumerate(opened) if o.name == name)
+                which = [i >= index for i in range(len(opened))]
+                cites.extend(_close(opened, which, match.start()))
             continue
         if name in _BLOCKS:
             stack.append((name, _Block()))
+            blocks.append(stack[-1][1])
         facts = _FACTS.search(match.group(3) or "")
-        if facts:
-            ids = tuple(facts.group(1).split())
-            if not stack:
-                raise InputError(
-                    [
-                        Problem(
-                            f"'{' '.join(ids)}' is cited outside a paragraph or list item, where "
-                            "its source cannot be footnoted: move it into a <p> or <li>",
-                            template,
-                        )
-                    ]
-                )
-            cites.append(_Cite(stack[-1][1], match.end(), ids))
-        if name == "data" and not match.group(0).endswith("/>"):
+        # A chart cites its facts' sources in its own source line, not in a note.
+        ids = tuple(facts.group(1).split()) if facts and name != "figure" else ()
+        if ids and not stack:
+            raise InputError(
+                [
+                    Problem(
+                        f"'{' '.join(ids)}' is cited outside a paragraph or list item (in a "
+                        "heading, say), where its source cannot be footnoted: move it into a <p> "
+                        "or <li>, or write the words without the fact",
+                        template,
+                        fact_line(template, ids[0], "<h"),
+                    )
+                ]
+            )
+        void = name in _VOID or match.group(0).endswith("/>")
+        if ids and void:
+            cites.append(_Cite(stack[-1][1], match.end(), match.end(), ids))
+        elif stack and not void and name not in _BLOCKS:
+            opened.append(_Open(name, match.end(), stack[-1][1], ids))
+        if name == "data" and not void:
             if not in_data:
                 data_start = match.start()
             in_data += 1
     for _, block in stack:
         block.end = len(html)
-    return cites
+    cites.extend(_close(opened, [True] * len(opened), len(html)))
+    return blocks, cites
 
 
-def _sentence_end(html: str, block: _Block, after: int) -> tuple[int, int]:
-    """Where the calls go for a fact cited at `after`: (start of the glued text, insertion point).
+def _close(opened: list[_Open], which: list[bool], at: int) -> list[_Cite]:
+    """Close the open elements `which` selects at `at`; the cites of those that cite facts."""
+    closed = [o for o, chosen in zip(opened, which, strict=True) if chosen]
+    opened[:] = [o for o, chosen in zip(opened, which, strict=True) if not chosen]
+    return [_Cite(o.block, o.start, at, o.facts) for o in closed if o.facts]
+
+
+def _sentence_stops(html: str, block: _Block) -> list[tuple[int, int]]:
+    """Each sentence end of a paragraph: (start of the glued text, point after its stop).
 
     The calls follow the end of the sentence, glued to its full stop (and closing quotes) so
-    that they never begin a line; without a full stop, they end the paragraph.
+    that they never begin a line.
     """
+    stops: list[tuple[int, int]] = []
     for start, end in block.text:
-        if end <= after:
-            continue
-        text = html[max(start, after) : end]
-        offset = max(start, after)
+        text = html[start:end]
         for index, char in enumerate(text):
             if char in _FULL_STOP or (
-                char in _STOP and _ends_sentence(html, offset + index, text[index + 1 :])
+                char in _STOP and _ends_sentence(html, start + index, text[index + 1 :])
             ):
                 closers = _CLOSER.match(text, index + 1)
                 stop = closers.end() if closers else index + 1
-                return offset + index, offset + stop
-    return _paragraph_end(html, block)
+                if stops and stops[-1][1] >= start + index:
+                    stops[-1] = (stops[-1][0], max(stops[-1][1], start + stop))  # ?! or 。”
+                else:
+                    stops.append((start + index, start + stop))
+    return stops
 
 
 def _ends_sentence(html: str, at: int, rest: str) -> bool:
@@ -230,6 +333,7 @@ def _ends_sentence(html: str, at: int, rest: str) -> bool:
 
 
 def _paragraph_end(html: str, block: _Block) -> tuple[int, int]:
+    """Where the notes of a paragraph's last sentence go when it has no full stop."""
     end = block.end
     while end > 0 and html[end - 1].isspace():
         end -= 1

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
+from briefs.compose.outcomes import outcome
 from briefs.errors import RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
 from briefs.numbers import formatting as fmt
+from briefs.numbers import results
 
 COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
@@ -82,11 +86,25 @@ def short_cite(src: model.Source, lang: str) -> str:
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
 
+_FIGURE_HEAD = re.compile(r"^(.*?)((?:(?:[A-Z]{2,3}|[^\sA-Za-z\d]+)\s?)?\d.*)$", re.S)
+
+
+def glued(text: str) -> str:
+    """A figure whose number stays with its scale and unit (and a currency code before it)
+    across line ends, while words of a qualifier before it may break: "more than
+    US$108\u00a0billion", "about RMB\u00a0138\u00a0billion". Keeping the whole phrase on one
+    line instead left wide gaps in justified lines and stray fragments at line ends."""
+    found = _FIGURE_HEAD.match(text)
+    if found is None:
+        return text
+    return found[1] + found[2].replace(" ", "\u00a0")
+
+
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
     ids = " ".join(fact_ids)
     return Markup(
         f'<data class="{css}" value="{escape(value)}" data-fact="{escape(ids)}" '
-        f'title="{escape(title)}">{escape(text)}</data>'
+        f'title="{escape(title)}">{escape(glued(text))}</data>'
     )
 
 
@@ -105,12 +123,19 @@ def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings)
     return " · ".join(parts)
 
 
-def _computed_text(comp: model.Computed, value: float, lang: str) -> str:
-    if comp.method in ("growth", "cagr", "share"):
-        return fmt.percent(value, lang)
-    if comp.method in ("ratio", "increase"):
-        return fmt.multiple(value, lang)
-    return fmt.number(value, lang)
+def computed_text(
+    project: Project, method: str, value: float, parts: list[model.Fact], lang: str
+) -> tuple[float, str]:
+    """A computed result rounded to its inputs' precision and printed in its unit (a difference
+    of percentages in percentage points, with a true minus), like any figure."""
+    if method in ("growth", "cagr", "share"):
+        return round(value, 1), fmt.percent(value, lang)
+    if method in ("ratio", "increase"):
+        return round(value, 1), fmt.multiple(value, lang)
+    inputs = [p.value for p in parts if p.value is not None]
+    shown = results.rounded(method, value, inputs)
+    unit = results.unit(method, parts[0].unit if parts else None)
+    return shown, project.domain.figure(shown, unit, "exact", lang)
 
 
 def _on_timeline(fact: model.Fact, rule: model.Timeline, chapter: str, places: set[str]) -> bool:
@@ -155,6 +180,8 @@ def _country_rows(
                 f.id,
             )
         )
+        if not related and not table.all_members:
+            continue
         # "One more item" is no use to a reader: show it instead.
         listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
         rows.append(
@@ -168,184 +195,330 @@ def _country_rows(
     return rows
 
 
-def derive(project: Project, report: Report, lang: str, strings: Strings) -> dict[str, Any]:
-    """Build the template context for one language: every figure formatted here."""
-    brief = project.brief
-    facts = project.facts
-    domain = project.domain
-    as_of = brief.as_of
-    sources = brief.sources
-    ref_number = {s.id: i + 1 for i, s in enumerate(sources)}
+@dataclass(frozen=True)
+class FactTexts:
+    """Each fact's printed forms in one language, by fact id (the templates' F, Y, D, T and L)."""
 
-    figures: dict[str, Markup] = {}
-    spelled: dict[str, Markup] = {}  # prose spells small counts out; tables keep digits
-    periods: dict[str, str] = {}
-    dates: dict[str, str] = {}
-    texts: dict[str, Markup] = {}
-    labels: dict[str, str] = {}
-    for fact in facts.values():
+    figures: dict[str, Markup]
+    spelled: dict[str, Markup]  # prose spells small counts out; tables keep digits
+    periods: dict[str, str]
+    dates: dict[str, str]
+    texts: dict[str, Markup]
+    labels: dict[str, str]
+    # Tables and charts show a fall with its minus (−0.8); prose says it fell (figures).
+    tabled: dict[str, Markup] = field(default_factory=dict)
+
+
+def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[Markup, ...]:
+    """A fact's figure (or its date, for an event), and the figure in words where prose may
+    spell it out."""
+    css = f"fact kind-{fact.kind}"
+    if fact.value is not None and fact.unit is not None:
+        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang, prose=True)
+        if lang == "en" and fact.derived and fact.derived.method == "increase":
+            # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
+            shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
+        value = int(fact.value) if float(fact.value).is_integer() else fact.value
+        words = fmt.in_words(fact.value, fact.unit, fact.approx, lang)
+        figure = _data(value, [fact.id], title, shown, css)
+        if words is not None and fact.derived is None:
+            return figure, _data(value, [fact.id], title, words, css)
+        return (figure,)
+    if fact.date is not None:
+        return (_data(fact.date, [fact.id], title, fmt.date(fact.date, lang), css),)
+    return ()
+
+
+def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
+    """Format every fact once: figure, figure in words, period, date, sentence and label."""
+    texts = FactTexts({}, {}, {}, {}, {}, {})
+    for fact in project.facts.values():
         title = _fact_title(fact, project, lang, strings)
-        css = f"fact kind-{fact.kind}"
-        if fact.value is not None and fact.unit is not None:
-            shown = domain.figure(fact.value, fact.unit, fact.approx, lang)
-            if lang == "en" and fact.derived and fact.derived.method == "increase":
-                # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
-                shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
-            value = int(fact.value) if float(fact.value).is_integer() else fact.value
-            figures[fact.id] = _data(value, [fact.id], title, shown, css)
-            words = fmt.in_words(fact.value, fact.unit, fact.approx, lang)
-            if words is not None and fact.derived is None:
-                spelled[fact.id] = _data(value, [fact.id], title, words, css)
-        elif fact.date is not None:
-            figures[fact.id] = _data(fact.date, [fact.id], title, fmt.date(fact.date, lang), css)
+        formed = _figure(fact, project, lang, title)
+        if formed:
+            texts.figures[fact.id] = formed[0]
+        if fact.value is not None and fact.unit is not None and fact.value < 0:
+            signed = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
+            texts.tabled[fact.id] = _data(
+                fact.value, [fact.id], title, signed, f"fact kind-{fact.kind}"
+            )
+        if len(formed) > 1:
+            texts.spelled[fact.id] = formed[1]
         if fact.date:
-            dates[fact.id] = fmt.date(fact.date, lang)
+            texts.dates[fact.id] = fmt.date(fact.date, lang)
         if fact.period:
-            periods[fact.id] = fmt.period(fact.period, lang)
+            texts.periods[fact.id] = fmt.period(fact.period, lang)
         elif fact.date:
-            periods[fact.id] = fmt.date(fact.date, lang)
-        labels[fact.id] = fact.label.get(lang)
+            texts.periods[fact.id] = fmt.date(fact.date, lang)
+        texts.labels[fact.id] = fact.label.get(lang)
         # A fact's own sentence is a claim: marked, so that its source is footnoted.
         sentence = escape(fact.text.get(lang) if fact.text else fact.label.get(lang))
-        texts[fact.id] = Markup(f'<span class="claim" data-fact="{fact.id}">{sentence}</span>')
-
+        texts.texts[fact.id] = Markup(
+            f'<span class="claim" data-fact="{fact.id}">{sentence}</span>'
+        )
     for comp in project.computed.values():
-        parts = [facts[i] for i in comp.from_]
+        parts = [project.facts[i] for i in comp.from_]
         value = compute(
             comp.method, [p.value for p in parts if p.value is not None], [p.year for p in parts]
         )
-        shown = _computed_text(comp, value, lang)
+        value, shown = computed_text(project, comp.method, value, parts, lang)
         title = f"{strings['computed']}{comp.label.get(lang)}"
-        figures[comp.id] = _data(round(value, 6), comp.from_, title, shown, "fact computed")
-        labels[comp.id] = comp.label.get(lang)
+        texts.figures[comp.id] = _data(value, comp.from_, title, shown, "fact computed")
+        texts.labels[comp.id] = comp.label.get(lang)
+    return texts
 
-    def note(src: model.Source) -> str:
-        return (
-            f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">'
-            f"[{ref_number[src.id]}]</a>"
-        )
 
-    citations = Citations(
-        sources={fact.id: (fact.source,) for fact in facts.values()},
+def _note(src: model.Source, number: int) -> str:
+    return f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">[{number}]</a>'
+
+
+def citations(project: Project, lang: str, strings: Strings) -> Citations:
+    """What the citation pass needs: each fact's source, each source's footnote and inline call."""
+    numbers = project.reference_numbers
+    sources = project.brief.sources
+    return Citations(
+        sources={fact.id: (fact.source,) for fact in project.facts.values()},
         footnote={
             src.id: Markup(
                 f'<span class="footnote" data-source="{src.id}">'
                 f"{escape(short_cite(src, lang))}"
-                f"{escape(strings['see_ref'].replace('{n}', str(ref_number[src.id])))}</span>"
-                f"{note(src)}"
+                f"{escape(strings['see_ref'].replace('{n}', str(numbers[src.id])))}</span>"
+                f"{_note(src, numbers[src.id])}"
             )
             for src in sources
         },
-        inline={src.id: Markup(note(src)) for src in sources},
+        inline={src.id: Markup(_note(src, numbers[src.id])) for src in sources},
     )
 
-    def short(fact_id: str) -> dict[str, Any]:
-        fact = facts[fact_id]
-        src = next(s for s in sources if s.id == fact.source)
+
+@dataclass(frozen=True)
+class Rows:
+    """Turns fact ids into the rows the appendices' tables show."""
+
+    project: Project
+    texts: FactTexts
+    lang: str
+
+    def short(self, fact_id: str) -> dict[str, Any]:
+        fact = self.project.facts[fact_id]
+        src = next(s for s in self.project.brief.sources if s.id == fact.source)
         return {
             "id": fact.id,
-            "label": labels[fact.id],
-            "figure": figures.get(fact.id, Markup("")),
-            "when": periods.get(fact.id, ""),
-            "kind": fmt.KIND[lang][fact.kind],
-            "source": src.shown(src.publisher, lang),
+            "label": self.texts.labels[fact.id],
+            "figure": self.texts.tabled.get(fact.id) or self.texts.figures.get(fact.id, Markup("")),
+            "when": self.texts.periods.get(fact.id, ""),
+            "kind": fmt.KIND[self.lang][fact.kind],
+            "source": src.shown(src.publisher, self.lang),
             "source_id": src.id,
-            "ref": ref_number[src.id],
+            "ref": self.project.reference_numbers[src.id],
             "actual": fact.kind == "actual",
             "event": fact.value is None,
         }
 
-    conflicts = [{"a": short(a), "b": short(b)} for a, b in report.conflicts]
-    due = [short(i) for i in report.due]
-    rechecks = [
+    def due(self, fact_id: str) -> dict[str, Any]:
+        """A forecast, target or plan whose year has passed, with the outcome a source reports."""
+        met = outcome(self.project.facts[fact_id], self.project.facts)
+        return {**self.short(fact_id), "outcome": self.short(met.id) if met else None}
+
+    def rechecks(self, report: Report) -> list[dict[str, Any]]:
+        """Derived figures recomputed from their inputs, for the data note."""
+        facts, lang = self.project.facts, self.lang
+        rows = []
+        for r in report.rechecks:
+            derived = facts[r.fact].derived
+            parts = [facts[i] for i in derived.from_] if derived else []
+            computed = computed_text(self.project, r.method, r.computed, parts, lang)[1]
+            rows.append(
+                {
+                    "fact": self.short(r.fact),
+                    "method": r.method,
+                    "computed": computed,
+                    "agrees": r.agrees,
+                }
+            )
+        return rows
+
+
+def secondary_reports(project: Project) -> set[str]:
+    """Facts that only corroborate another report of the same event."""
+    return {other for f in project.facts.values() for other in f.corroborates}
+
+
+def _sources_of(fact: model.Fact, facts: dict[str, model.Fact]) -> list[str]:
+    return [fact.source, *(facts[other].source for other in fact.corroborates)]
+
+
+def _after(date: str, cutoff: str) -> bool:
+    """Whether a date lies after the cut-off, compared at the precision both have."""
+    return date[: len(cutoff)] > cutoff[: len(date)]
+
+
+def timeline(project: Project, rows: Rows) -> list[dict[str, Any]]:
+    """Dated facts the project's timeline rule admits, each event once (corroborating reports
+    cite their sources), oldest first."""
+    rule = project.brief.timeline
+    if rule is None:
+        return []
+    facts, lang = project.facts, rows.lang
+    secondary = secondary_reports(project)
+    chapters = section_labels(project.brief)
+    places = set(rule.countries) | set(project.domain.members(rule.countries))
+    events = sorted(
+        (
+            f
+            for f in facts.values()
+            if f.id not in secondary and _on_timeline(f, rule, chapters[f.section], places)
+        ),
+        key=lambda f: (f.date or "", f.id),
+    )
+    numbers = project.reference_numbers
+    return [
         {
-            "fact": short(r.fact),
-            "method": r.method,
-            "computed": fmt.percent(r.computed, lang)
-            if r.method in ("growth", "cagr")
-            else fmt.multiple(r.computed, lang)
-            if r.method in ("ratio", "increase")
-            else domain.figure(r.computed, facts[r.fact].unit or "count", "exact", lang),
-            "agrees": r.agrees,
+            **rows.short(f.id),
+            "date": fmt.date(f.date or "", lang),
+            "text": rows.texts.labels[f.id],
+            # An event dated after the information cut-off cannot have happened as far as the
+            # sources know: it was announced or scheduled.
+            "scheduled": _after(f.date or "", project.brief.cutoff),
+            "refs": sorted(
+                {numbers[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]}
+            ),
         }
-        for r in report.rechecks
+        for f in events
     ]
 
-    # The timeline: dated facts the project's rule admits, each event once (corroborating reports
-    # cite their sources).
-    secondary = {other for f in facts.values() for other in f.corroborates}
-    rule = brief.timeline
-    chapters = section_labels(brief)
-    places = set(rule.countries) | set(project.domain.members(rule.countries)) if rule else set()
-    events = (
-        sorted(
-            (
-                f
-                for f in facts.values()
-                if f.id not in secondary and _on_timeline(f, rule, chapters[f.section], places)
-            ),
-            key=lambda f: (f.date or "", f.id),
-        )
-        if rule is not None
-        else []
-    )
-    timeline = []
-    for f in events:
-        refs = sorted(
-            {ref_number[s] for s in [f.source, *(facts[o].source for o in f.corroborates)]}
-        )
-        row = {**short(f.id), "date": fmt.date(f.date or "", lang), "text": labels[f.id]}
-        row["refs"] = refs
-        timeline.append(row)
 
-    countries = _country_rows(project, lang, secondary, short)
-
-    if not any(c["facts"] for c in countries):
-        countries = []  # a table of countries that no fact is about would say nothing
-
-    references = [
+def references(project: Project, lang: str) -> list[dict[str, Any]]:
+    """The reference list, numbered in the order brief.yaml lists the sources."""
+    return [
         {
             "id": s.id,
-            "number": ref_number[s.id],
+            "number": project.reference_numbers[s.id],
             "text": source_line(s, lang),
             "file": s.file,
             "short": short_cite(s, lang),
         }
-        for s in sources
+        for s in project.brief.sources
     ]
 
+
+def masthead(project: Project, lang: str) -> dict[str, Any]:
+    """The brief's own identity as the title block and metadata show it."""
+    brief = project.brief
     return {
-        "lang": lang,
-        "S": strings.values,
-        "brief": {
-            "id": brief.id,
-            "title": brief.title.get(lang),
-            "subtitle": brief.subtitle.get(lang),
-            "author": brief.author.get(lang),
-            "keywords": getattr(brief.keywords, lang),
-            "as_of": fmt.date(as_of, lang),
-            "as_of_iso": as_of,
-            "cutoff": fmt.date(brief.cutoff, lang),
-            "cutoff_iso": brief.cutoff,
-            "source_count": len(sources),
-        },
-        "F": Lookup(
-            "F", "value or date to show; cite its statement with T or claim", figures | spelled
-        ),
-        "Y": Lookup("Y", "period or date", periods),
-        "D": Lookup("D", "date (D is for events; use Y for a figure's period)", dates),
-        "T": texts,
-        "L": labels,
-        "sections": [{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],
-        "claim": claim,
-        CONTEXT_KEY: citations,
-        "timeline": timeline,
-        "timeline_chart": rule.chart if rule is not None else None,
-        "countries": countries,
-        "conflicts": conflicts,
-        "due": due,
-        "rechecks": rechecks,
-        "references": references,
-        "facts_total": len(facts),
-        "due_ids": [f.id for f in facts.values() if is_due(f, as_of)],
+        "id": brief.id,
+        "title": brief.title.get(lang),
+        "subtitle": brief.subtitle.get(lang),
+        "author": brief.author.get(lang),
+        "keywords": getattr(brief.keywords, lang),
+        "as_of": fmt.date(brief.as_of, lang),
+        "as_of_iso": brief.as_of,
+        "cutoff": fmt.date(brief.cutoff, lang),
+        "cutoff_iso": brief.cutoff,
+        # English says "on 11 March 2026" but "in November 2025" and "in 2025".
+        "cutoff_on": "" if lang == "zh" else ("on" if len(brief.cutoff) == 10 else "in"),
+        "source_count": len(brief.sources),
     }
+
+
+def groups(project: Project, lang: str) -> list[dict[str, Any]]:
+    """The project's own groups that facts or charts use, with their members named, for the data
+    note; the country table's group lists its members there already."""
+    brief, domain = project.brief, project.domain
+    used = {c for f in project.facts.values() for c in f.countries}
+    used |= {c for chart in project.charts.values() for c in chart.countries}
+    tabled = brief.country_table.group if brief.country_table else None
+    return [
+        {
+            "name": group.name.get(lang),
+            "members": format_list(
+                [domain.name(code, lang) for code in group.members], locale=fmt.LOCALES[lang]
+            ),
+        }
+        for group in brief.groups
+        if group.code in used and group.code != tabled and group.list_members
+    ]
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a page template receives; README's "Writing a template" documents each name."""
+
+    lang: str
+    S: dict[str, str]
+    brief: dict[str, Any]
+    F: Lookup
+    Y: Lookup
+    D: Lookup
+    T: dict[str, Markup]
+    L: dict[str, str]
+    sections: list[dict[str, str]]
+    citations: Citations
+    timeline: list[dict[str, Any]]
+    timeline_chart: str | None
+    countries: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]
+    due: list[dict[str, Any]]
+    rechecks: list[dict[str, Any]]
+    references: list[dict[str, Any]]
+    facts_total: int
+    due_ids: list[str]
+    groups: list[dict[str, Any]]
+    # Filled in by the build once charts are drawn and the edition is compared.
+    charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    previous_edition: str = ""
+    memo_chart: str | None = None
+    fonts_css: str = "fonts.css"
+    stylesheet: str = "style.css"
+    variant: str = "report"
+
+    def context(self) -> dict[str, Any]:
+        """The view as Jinja's context, with the claim call the prose uses."""
+        names = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {**names, "claim": claim, CONTEXT_KEY: self.citations}
+
+
+def _marked(texts: dict[str, str]) -> dict[str, Markup]:
+    """Periods and dates as prose prints them: marked with their fact, which a sentence resting
+    on them cites like a figure."""
+    return {
+        fact_id: Markup(f'<span class="when" data-fact="{escape(fact_id)}">{escape(text)}</span>')
+        for fact_id, text in texts.items()
+    }
+
+
+def derive(project: Project, report: Report, lang: str, strings: Strings) -> View:
+    """Build the view data of one language: every figure formatted here."""
+    brief = project.brief
+    texts = fact_texts(project, lang, strings)
+    rows = Rows(project, texts, lang)
+    countries = _country_rows(project, lang, secondary_reports(project), rows.short)
+    if not any(c["facts"] for c in countries):
+        countries = []  # a table of countries that no fact is about would say nothing
+    return View(
+        lang=lang,
+        S=strings.values,
+        brief=masthead(project, lang),
+        F=Lookup(
+            "F",
+            "value or date to show; cite its statement with T or claim",
+            texts.figures | texts.spelled,
+        ),
+        Y=Lookup("Y", "period or date", _marked(texts.periods)),
+        D=Lookup("D", "date (D is for events; use Y for a figure's period)", _marked(texts.dates)),
+        T=texts.texts,
+        L=texts.labels,
+        sections=[{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],
+        citations=citations(project, lang, strings),
+        timeline=timeline(project, rows),
+        timeline_chart=brief.timeline.chart if brief.timeline is not None else None,
+        countries=countries,
+        conflicts=[{"a": rows.short(a), "b": rows.short(b)} for a, b in report.conflicts],
+        due=[rows.due(i) for i in report.due],
+        rechecks=rows.rechecks(report),
+        references=references(project, lang),
+        facts_total=len(project.facts),
+        due_ids=[f.id for f in project.facts.values() if is_due(f, brief.as_of)],
+        groups=groups(project, lang),
+    )

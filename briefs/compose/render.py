@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from briefs import THEME
-from briefs.compose.citations import ProseCitations
+from briefs.compose.citations import CONTEXT_KEY, Citations, ProseCitations, cite_page
+from briefs.compose.confine import html_outside
 from briefs.errors import InputError, Problem, RenderError
 from briefs.facts.loader import load_yaml
+from briefs.keys import code_version
 from briefs.numbers.formatting import message
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
@@ -27,7 +33,10 @@ _TYPED_NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
 @functools.lru_cache(maxsize=8)
 def environment(templates: Path, cache: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment that escapes everything and fails on any undefined name.
+    """A sandboxed Jinja environment that escapes everything and fails on any undefined name.
+
+    A project may come from anyone: its templates see only the names the README documents (the
+    view data, `claim`, Jinja's filters and tests), reach no Python internals and change nothing.
 
     With `cache`, compiled templates are kept there between runs (Jinja checks each template's
     source for changes); one environment serves every render of a process.
@@ -35,8 +44,9 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     bytecode = None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
-    env = jinja2.Environment(
+        # Compiled code depends on brief's own code too (the prose marks, the extensions).
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache), f"__jinja2_{code_version()}_%s.cache")
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(THEME))]
         ),
@@ -50,6 +60,8 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
     )
     # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
     env.filters["message"] = _message
+    # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace) are not documented.
+    env.globals.clear()
     return env
 
 
@@ -129,6 +141,12 @@ def cited_facts(templates: Path) -> set[str]:
     return found
 
 
+def _close(name: str, known: set[str]) -> str:
+    """The known id a misspelt one most likely means, as a hint to end a message."""
+    match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
 def check_references(templates: Path, known: set[str], sources: set[str]) -> int:
     """Fail if a template refers to a fact that does not exist or types a footnote.
 
@@ -149,7 +167,9 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
             if match[2] not in known:
                 problems.append(
                     Problem(
-                        f"template refers to unknown fact '{match[2]}'", path, line(match.start())
+                        f"template refers to unknown fact '{match[2]}'{_close(match[2], known)}",
+                        path,
+                        line(match.start()),
                     )
                 )
         for match in _CLAIM.finditer(text):
@@ -161,7 +181,7 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
                         "the quote that states the claim"
                     )
                 elif fact_id not in known:
-                    message = f"claim cites unknown fact '{fact_id}'"
+                    message = f"claim cites unknown fact '{fact_id}'{_close(fact_id, known)}"
                 else:
                     continue
                 problems.append(Problem(message, path, line(match.start())))
@@ -206,30 +226,103 @@ def render_html(
     try:
         html = env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(
-            [Problem(f"template syntax: {exc.message}", Path(exc.filename or name), exc.lineno)]
-        ) from None
+        raise InputError([syntax_problem(env, exc, name)]) from None
     except jinja2.TemplateNotFound as exc:
-        raise InputError(
-            [Problem(f"template '{exc.name}' is in neither the project nor the theme", templates)]
-        ) from None
+        missing = f"template '{exc.name}' is in neither the project nor the theme"
+        raise InputError(_problem(exc, missing, templates)) from None
+    except SecurityError as exc:
+        unsafe = (
+            f"templates may use only the names the README lists under 'Writing a template', "
+            f"not Python's internals ({exc})"
+        )
+        raise InputError(_problem(exc, unsafe, templates / name)) from None
     except jinja2.UndefinedError as exc:
         raise RenderError(_located(exc, f"{templates / name}: {exc.message}")) from None
     except RenderError as exc:
         raise RenderError(_located(exc, str(exc))) from None
-    return number_captions(html, context["S"])
+    # The templates were checked as written; this catches what they assemble while rendering.
+    outside = html_outside(html, None)
+    if outside:
+        page = f"{context.get('lang', '')} {variant}".strip()
+        raise RenderError([replace(p, message=f"{page} page: {p.message}") for p in outside])
+    citations = context.get(CONTEXT_KEY)
+    if not isinstance(citations, Citations):
+        raise RenderError(f"{name}: the view data lacks '{CONTEXT_KEY}'")
+    return number_captions(cite_page(html, citations), context["S"])
 
 
-def _located(exc: BaseException, message: str) -> str:
-    """Put the template file and line where rendering failed in front of the message (Jinja
-    gives template frames their template's file name and line)."""
+# Block tags that need an end tag; `set` only in its block form (without "=").
+_PAIRED = frozenset(
+    {"call", "filter", "for", "if", "macro", "block", "with", "autoescape", "trans", "raw", "set"}
+)
+
+
+def syntax_problem(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str) -> Problem:
+    """A template syntax error in the author's words; a block never closed is located where it
+    opens, not at the end of the file where Jinja notices it."""
+    path = Path(exc.filename or name)
+    if "Unexpected end of template" in (exc.message or "") and exc.source is not None:
+        opened = _unclosed(env, exc.source)
+        if opened is not None:
+            tag, line = opened
+            return Problem(
+                f"template syntax: {{% {tag} %}} is never closed: add {{% end{tag} %}} where it "
+                "should end",
+                path,
+                line,
+            )
+    return Problem(f"template syntax: {exc.message}", path, exc.lineno)
+
+
+def _unclosed(env: jinja2.Environment, source: str) -> tuple[str, int] | None:
+    """The innermost block tag of a template left open, and its line."""
+    opened: list[tuple[str, int]] = []
+    tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
+    for index, (line, kind, _) in enumerate(tokens[:-1]):
+        _, after, word = tokens[index + 1]
+        if kind != "block_begin" or after != "name":
+            continue
+        if word in _PAIRED and not (word == "set" and _assigns(tokens, index)):
+            opened.append((word, line))
+        elif word.startswith("end") and opened and opened[-1][0] == word[3:]:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
+def _assigns(tokens: list[tuple[int, str, str]], index: int) -> bool:
+    """Whether the `set` tag starting at `index` assigns inline ({% set x = 1 %})."""
+    for _, kind, value in tokens[index + 1 :]:
+        if kind == "block_end":
+            return False
+        if kind == "operator" and value == "=":
+            return True
+    return False
+
+
+def _problem(exc: BaseException, message: str, fallback: Path) -> list[Problem]:
+    """The error as a problem at the template line where it arose (else at `fallback`)."""
+    where = _where(exc)
+    if where is None:
+        return [Problem(message, fallback)]
+    return [Problem(message, Path(where[0]), where[1])]
+
+
+def _where(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line of the innermost template frame of a traceback."""
     tb = exc.__traceback__
     where = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".j2", ".html")):
-            where = f"{filename}:{tb.tb_lineno}"
+            where = (filename, tb.tb_lineno)
         tb = tb.tb_next
-    if where is None or message.startswith(where.rsplit(":", 1)[0]):
+    return where
+
+
+def _located(exc: BaseException, message: str) -> str:
+    """Put the template file and line where rendering failed in front of the message (Jinja
+    gives template frames their template's file name and line)."""
+    where = _where(exc)
+    if where is None or message.startswith(where[0]):
         return message
-    return f"{where}: {message}"
+    return f"{where[0]}:{where[1]}: {message}"

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from briefs.errors import InputError, Problem
 from briefs.facts import model
+from briefs.facts.inside import not_text, source_file
 from briefs.facts.loader import Loc, load_yaml
+from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
+from briefs.facts.typed import text_numbers
 from briefs.numbers.formatting import count, message
-from briefs.numbers.reading import candidates, numbers, scale_of, states
+from briefs.numbers.reading import describe, numbers, states
 from briefs.sources.text import SourceText, flatten, read_source
 
 
@@ -47,6 +52,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; errors when strict
 
     def summary(self) -> str:
         disagree = sum(1 for r in self.rechecks if not r.agrees)
@@ -65,21 +71,17 @@ class Report:
         )
 
 
-def _check_value(fact: model.Fact, problem: Reporter, report: Report) -> None:
-    """The value must be a number its quote states, converted through the fact's unit."""
+def _value_problem(fact: model.Fact, where: Where) -> Problem | None:
+    """The value must be a number its quote states (read in the source's language), in the
+    fact's currency and unit, converted through the fact's unit."""
     value = fact.value if fact.value is not None else math.nan
-    if states(value, fact.quote, fact.unit):
-        report.values += 1
-        return
-    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW).
-    unit = f" {fact.unit}" if fact.unit and scale_of(fact.unit) is None else ""
-    stated = (
-        ", ".join(
-            f"{s} (= {candidates(s, fact.unit)[0][0]:.15g}{unit})" for s in numbers(fact.quote)
-        )
-        or "no number"
-    )
-    problem(
+    language = where.sources[fact.source].language
+    if states(value, fact.quote, fact.unit, language=language):
+        return None
+    # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW); a number in
+    # another currency or in percent for percentage points, with why it cannot be the value.
+    stated = ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
+    return where.problem(
         fact.id,
         f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "
         f"{fact.quote!r} states: {stated}. Correct the value, or extend the quote to the words of "
@@ -186,26 +188,46 @@ def _check_brief(project: Project, sections: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def check_project(project: Project) -> Report:
-    """Cross-check a project; raise InputError listing every problem, else return a report."""
-    problems: list[Problem] = []
-    facts = project.facts
-    sources = {s.id: s for s in project.brief.sources}
+@dataclass(frozen=True)
+class Where:
+    """What every check reads: the project, its source texts and section names, and how to
+    locate a problem in the project's files."""
 
-    def problem(item_id: str, message: str, field_path: str | Loc | None = None) -> None:
-        file, line, column = project.locate(item_id, field_path)
-        problems.append(Problem(message, file, line, column, item_id))
+    project: Project
+    texts: dict[str, SourceText]
+    sections: dict[str, str]
 
+    @property
+    def sources(self) -> dict[str, model.Source]:
+        return {s.id: s for s in self.project.brief.sources}
+
+    def problem(self, item_id: str, message: str, field_path: str | Loc | None = None) -> Problem:
+        file, line, column = self.project.locate(item_id, field_path)
+        return Problem(message, file, line, column, item_id)
+
+    def unknown_section(self, name: str) -> str:
+        known = ", ".join(sorted(self.sections))
+        return f"unknown section '{name}'; the sections in facts/brief.yaml are: {known}"
+
+
+def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:
+    """Each source's text (its excerpt, where it names one), and the sources that cannot be read."""
     texts: dict[str, SourceText] = {}
-    for src in project.brief.sources:
-        path = project.paths.facts / src.file
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    f"source '{src.id}': file {src.file} not found under facts/",
-                    project.paths.facts / "brief.yaml",
-                )
+    problems: list[Problem] = []
+    listing = project.paths.facts / BRIEF_FILE
+    lines = load_yaml(listing)
+    for index, src in enumerate(project.brief.sources):
+        line = lines.where(("sources", index, "file"))[0]
+        try:
+            path = source_file(project.paths.root, src.file, listing, line)
+        except InputError as exc:
+            problems.extend(
+                Problem(f"source '{src.id}': {p.message}", listing, line) for p in exc.problems
             )
+            continue
+        why = not_text(path, src.file)
+        if why is not None:
+            problems.append(Problem(f"source '{src.id}': {why}", listing, line))
             continue
         excerpt = src.excerpt
         try:
@@ -216,102 +238,180 @@ def check_project(project: Project) -> Report:
             problems.append(
                 Problem(
                     f"source '{src.id}': excerpt marker {missing.args[0]!r} is not in {src.file}",
-                    project.paths.facts / "brief.yaml",
+                    listing,
+                    line,
                 )
             )
+    return texts, problems
 
-    report = Report(facts=len(facts), sources=len(sources), charts=len(project.charts))
-    sections = section_labels(project.brief)
-    known_sections = ", ".join(sorted(sections))
-    for fact in facts.values():
-        if fact.section not in sections:
-            problem(
-                fact.id,
-                f"unknown section '{fact.section}'; the sections in facts/brief.yaml are: "
-                f"{known_sections}",
-                "section",
+
+def _section(fact: model.Fact, where: Where) -> list[Problem]:
+    if fact.section in where.sections:
+        return []
+    return [where.problem(fact.id, where.unknown_section(fact.section), "section")]
+
+
+def _quote(fact: model.Fact, where: Where) -> list[Problem]:
+    """The source is known, the quote stands in it, and the value is a number it states."""
+    sources = where.sources
+    if fact.source not in sources:
+        close = ", ".join(sorted(sources))
+        return [
+            where.problem(
+                fact.id, f"unknown source '{fact.source}'; known sources: {close}", "source"
             )
-        if fact.source not in sources:
-            close = ", ".join(sorted(sources))
-            problem(fact.id, f"unknown source '{fact.source}'; known sources: {close}", "source")
-        elif fact.source in texts:
-            text = texts[fact.source]
-            if text.find(fact.quote) >= 0:
-                report.quotes += 1
-                if fact.value is not None:
-                    _check_value(fact, problem, report)
-            else:
-                problem(fact.id, _not_found(fact, sources[fact.source], text), "quote")
-        for other in fact.conflicts_with:
-            if other not in facts:
-                problem(fact.id, f"conflicts_with names unknown fact '{other}'", "conflicts_with")
-            else:
-                pair = tuple(sorted((fact.id, other)))
-                if pair not in report.conflicts:
-                    report.conflicts.append((pair[0], pair[1]))
-        for other in fact.corroborates:
-            if other not in facts:
-                problem(fact.id, f"corroborates names unknown fact '{other}'", "corroborates")
-        if is_due(fact, project.brief.as_of):
-            report.due.append(fact.id)
-        if fact.derived is not None:
-            _recheck(fact, fact.derived.method, fact.derived.from_, facts, report, problem)
+        ]
+    text = where.texts.get(fact.source)
+    if text is None:
+        return []  # the source's own problem is reported once
+    if text.find(fact.quote) < 0:
+        return [where.problem(fact.id, _not_found(fact, sources[fact.source], text), "quote")]
+    found = _value_problem(fact, where) if fact.value is not None else None
+    return [found] if found else []
 
-    for comp in project.computed.values():
+
+def unknown_fact(name: str, other: str, facts: dict[str, model.Fact]) -> str:
+    """That a field names no fact, with the id the user most likely meant."""
+    return f"{name} names unknown fact '{other}'{did_you_mean([other], facts)}"
+
+
+def did_you_mean(unknown: list[str], facts: dict[str, model.Fact]) -> str:
+    """The fact ids most like the unknown ones (a misspelt id), as a hint to end a message."""
+    close = [
+        f"'{match[0]}'"
+        for other in unknown
+        if (match := difflib.get_close_matches(other, list(facts), n=1, cutoff=0.8))
+    ]
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _links(fact: model.Fact, where: Where) -> list[Problem]:
+    facts = where.project.facts
+    problems = [
+        where.problem(fact.id, unknown_fact(name, other, facts), name)
+        for name in ("conflicts_with", "corroborates")
+        for other in getattr(fact, name)
+        if other not in facts
+    ]
+    if fact.outcome is not None and fact.outcome not in facts:
+        problems.append(
+            where.problem(fact.id, unknown_fact("outcome", fact.outcome, facts), "outcome")
+        )
+    elif fact.outcome is not None and fact.kind not in ("target", "forecast", "plan"):
+        problems.append(
+            where.problem(
+                fact.id,
+                "only a target, forecast or plan has an outcome; remove `outcome`",
+                "outcome",
+            )
+        )
+    return problems
+
+
+def _derivation(fact: model.Fact, where: Where) -> list[Problem]:
+    if fact.derived is None:
+        return []
+    found = _recheck(fact, fact.derived.method, fact.derived.from_, where.project.facts)
+    return [] if isinstance(found, Recheck) else [where.problem(fact.id, found)]
+
+
+FACT_CHECKS: tuple[Callable[[model.Fact, Where], list[Problem]], ...] = (
+    _section,
+    _quote,
+    _links,
+    _derivation,
+    text_numbers,
+)
+
+
+def _computed(where: Where) -> list[Problem]:
+    facts = where.project.facts
+    problems = []
+    for comp in where.project.computed.values():
         unknown = [i for i in comp.from_ if i not in facts]
         if unknown:
-            problem(comp.id, f"computed from unknown fact(s): {', '.join(unknown)}")
-            continue
-        if any(facts[i].value is None for i in comp.from_):
-            problem(comp.id, "every fact it is computed from needs a value")
-            continue
-        report.computed += 1
-
-    for chart in project.charts.values():
-        _check_chart(chart, facts, problem)
-        for index, name in enumerate(chart.sections):
-            if name not in sections:
-                problem(
-                    chart.id,
-                    f"unknown section '{name}'; the sections in facts/brief.yaml are: "
-                    f"{known_sections}",
-                    ("sections", index),
+            problems.append(
+                where.problem(
+                    comp.id,
+                    f"computed from unknown fact(s): {', '.join(unknown)}"
+                    + did_you_mean(unknown, facts),
                 )
-    problems.extend(_check_brief(project, sections))
+            )
+        elif any(facts[i].value is None for i in comp.from_):
+            problems.append(where.problem(comp.id, "every fact it is computed from needs a value"))
+    return problems
 
+
+def _charts(where: Where) -> list[Problem]:
+    problems: list[Problem] = []
+    for chart in where.project.charts.values():
+        _check_chart(chart, where.project.facts, lambda *a: problems.append(where.problem(*a)))
+        problems.extend(
+            where.problem(chart.id, where.unknown_section(name), ("sections", index))
+            for index, name in enumerate(chart.sections)
+            if name not in where.sections
+        )
+    return problems
+
+
+def _tally(where: Where) -> Report:
+    """The counts, recomputations, conflicts and expired forecasts of a project that passed."""
+    project = where.project
+    facts = project.facts
+    quoted = [f for f in facts.values() if where.texts[f.source].find(f.quote) >= 0]
+    rechecks = [
+        found
+        for f in facts.values()
+        if f.derived is not None
+        and isinstance(found := _recheck(f, f.derived.method, f.derived.from_, facts), Recheck)
+    ]
+    conflicts = {tuple(sorted((f.id, other))) for f in facts.values() for other in f.conflicts_with}
+    return Report(
+        facts=len(facts),
+        sources=len(project.brief.sources),
+        charts=len(project.charts),
+        quotes=len(quoted),
+        values=sum(1 for f in quoted if f.value is not None),
+        computed=len(project.computed),
+        rechecks=rechecks,
+        conflicts=sorted((a, b) for a, b in conflicts),
+        due=[f.id for f in facts.values() if is_due(f, project.brief.as_of)],
+        warnings=country_warnings(project),
+    )
+
+
+def check_project(project: Project) -> Report:
+    """Cross-check a project; raise InputError listing every problem, else return a report."""
+    texts, problems = read_texts(project)
+    where = Where(project, texts, section_labels(project.brief))
+    for fact in project.facts.values():
+        for check in FACT_CHECKS:
+            problems.extend(check(fact, where))
+    problems.extend(_computed(where))
+    problems.extend(_charts(where))
+    problems.extend(_check_brief(project, where.sections))
     if problems:
         raise InputError(problems)
-    report.conflicts.sort()
-    return report
+    return _tally(where)
 
 
 def _recheck(
-    fact: model.Fact,
-    method: str,
-    parts: list[str],
-    facts: dict[str, model.Fact],
-    report: Report,
-    problem: Reporter,
-) -> None:
+    fact: model.Fact, method: str, parts: list[str], facts: dict[str, model.Fact]
+) -> Recheck | str:
+    """A derived figure recomputed from its components, or why it cannot be."""
     missing = [i for i in parts if i not in facts]
     if missing:
-        problem(fact.id, f"derived from unknown fact(s): {', '.join(missing)}")
-        return
+        return f"derived from unknown fact(s): {', '.join(missing)}" + did_you_mean(missing, facts)
     components = [facts[i] for i in parts]
     if fact.value is None or any(c.value is None for c in components):
-        problem(fact.id, "a derived figure and its components all need a value")
-        return
+        return "a derived figure and its components all need a value"
     if method != "sum" and len(components) != 2:
-        problem(fact.id, f"method '{method}' takes exactly two facts in `from`")
-        return
+        return f"method '{method}' takes exactly two facts in `from`"
     years = [c.year for c in components]
     if method == "cagr" and (None in years or years[0] == years[-1]):
-        problem(fact.id, "a CAGR needs components with two different years")
-        return
+        return "a CAGR needs components with two different years"
     computed = compute(method, [c.value for c in components if c.value is not None], years)
-    report.rechecks.append(
-        Recheck(fact.id, method, fact.value, computed, agrees(fact.value, computed, fact.approx))
-    )
+    return Recheck(fact.id, method, fact.value, computed, agrees(fact.value, computed, fact.approx))
 
 
 def _period_shape(period: str) -> str:
@@ -343,7 +443,7 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
     if missing:
         problem(
             chart.id,
-            f"chart refers to unknown fact(s): {', '.join(missing)}",
+            f"chart refers to unknown fact(s): {', '.join(missing)}" + did_you_mean(missing, facts),
             _field(chart, set(missing)),
         )
         return
@@ -380,5 +480,31 @@ def _check_chart(chart: model.Chart, facts: dict[str, model.Fact], problem: Repo
                 "compare like with like",
                 where,
             )
-        elif len(set(periods)) != len(periods) and chart.type in ("line", "bar"):
-            problem(chart.id, f"series '{series.label.en}': two facts share a period")
+        elif chart.type == "line" and len(set(periods)) != len(periods):
+            problem(
+                chart.id,
+                f"series '{series.label.en}': two facts share a period, so one point would hide "
+                "the other; give each its own series",
+                where,
+            )
+    if chart.type in ("bar", "grouped"):
+        _one_bar_each(chart, facts, problem)
+
+
+def _one_bar_each(chart: model.Chart, facts: dict[str, model.Fact], problem: Reporter) -> None:
+    """Within a series, each fact needs a bar of its own: two facts of one period (and not of
+    one country each) would be drawn one behind the other."""
+    of = model.categories(chart, facts)
+    for index, series in enumerate(chart.series):
+        seen: dict[tuple[str, str], str] = {}
+        for i in series.facts:
+            if of[i] in seen:
+                problem(
+                    chart.id,
+                    f"series '{series.label.en}': {seen[of[i]]} and {i} would be drawn as one "
+                    f"bar ({of[i][1]}); compare countries in one period with one country per "
+                    "fact, list the facts by label with type: barh, or put them in separate "
+                    "series of a grouped chart",
+                    ("series", index, "facts"),
+                )
+            seen.setdefault(of[i], i)

@@ -7,15 +7,22 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import yaml
 from babel import Locale
+from babel.lists import format_list
 
+from briefs import THEME
 from briefs.facts import model
 from briefs.numbers import formatting as fmt
 
 
 @functools.cache
 def _cldr_names(lang: str) -> dict[str, str]:
-    return dict(Locale.parse(fmt.LOCALES[lang]).territories)
+    """CLDR's country names, with the theme's reader-facing names where CLDR's are for menus."""
+    names = dict(Locale.parse(fmt.LOCALES[lang]).territories)
+    readers = yaml.safe_load((THEME / "country_names.yaml").read_text(encoding="utf-8"))
+    names.update({code: text[lang] for code, text in readers.items()})
+    return names
 
 
 @dataclass(frozen=True)
@@ -64,21 +71,29 @@ class Domain:
                     out.append(member)
         return out
 
-    def shown(self, unit: str, lang: str) -> model.DisplayUnit | None:
-        """The unit the project shows a physical quantity in, in one language."""
-        return self.display_units.get(lang, unit)
+    def shown(self, unit: str, lang: str, value: float | None = None) -> model.DisplayUnit | None:
+        """The unit the project shows a physical quantity of `value` in, in one language."""
+        return self.display_units.get(lang, unit, value)
 
-    def figure(self, value: float, unit: str, approx: str, lang: str) -> str:
-        """A figure as the brief prints it, in the project's display unit."""
-        return fmt.figure(value, unit, approx, lang, self.shown(unit, lang))
+    def figure(self, value: float, unit: str, approx: str, lang: str, prose: bool = False) -> str:
+        """A figure as the brief prints it, in the project's display unit (a fall in words in
+        prose, with a minus in tables)."""
+        return fmt.figure(value, unit, approx, lang, self.shown(unit, lang, value), prose)
+
+    def _steps(self, unit: str, lang: str) -> list[model.DisplayUnit | None]:
+        shown = (self.display_units.zh if lang == "zh" else self.display_units.en).get(unit)
+        return list(shown) if isinstance(shown, list) else [shown]
 
     def text(self, places: Iterable[str], fact_units: Iterable[str]) -> str:
         """Every name and unit word this domain can print for these places and units."""
         codes = set(places) | set(self.groups) | set(self.members(self.groups))
         names = [self.name(c, lang) for c in sorted(codes) for lang in fmt.LOCALES]
+        # A group's members are listed with the language's list pattern ("A, B and C", A、B和C).
+        names += [format_list(["A", "B", "C"], locale=fmt.LOCALES[lang]) for lang in fmt.LOCALES]
         shown = [
-            (unit, self.shown(unit, lang))
+            (unit, step)
             for unit in sorted(set(fact_units))
             for lang in fmt.LOCALES
+            for step in self._steps(unit, lang)
         ]
         return "".join(names) + fmt.emitted_text(shown)

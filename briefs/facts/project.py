@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 from briefs.errors import InputError, Problem, UsageError
 from briefs.facts import model
 from briefs.facts.domain import Domain
+from briefs.facts.inside import check_links
 from briefs.facts.loader import Document, Loc, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -76,6 +77,11 @@ class Project:
         """The brief's groups, country names and display units."""
         return Domain.of(self.brief)
 
+    @functools.cached_property
+    def reference_numbers(self) -> dict[str, int]:
+        """Each source's number in the reference list: the order brief.yaml lists them in."""
+        return {s.id: i + 1 for i, s in enumerate(self.brief.sources)}
+
     def locate(
         self, item_id: str, field_path: str | Loc | None = None
     ) -> tuple[Path | None, int | None, int | None]:
@@ -107,6 +113,12 @@ def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
+        if not close and error.get("input") is None and " " in name.strip():
+            # `{en: Australia, Chile and China}`: the comma ends the text and starts a new key.
+            hint = (
+                "; a comma inside { } starts a new entry: put the whole text in quotes, "
+                'e.g. en: "Australia, Chile and China"'
+            )
         return f"unknown field '{name}'{hint}"
     if error["type"] == "missing":
         parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
@@ -172,6 +184,7 @@ def load_project(root: Path) -> Project:
     """Load and schema-check every YAML file of a brief project; collect all problems first."""
     paths = Paths(root)
     brief_path = paths.facts / BRIEF_FILE
+    check_links(root)
     if not brief_path.is_file():
         raise UsageError(
             f"{root} is not a brief project: {brief_path} is missing "

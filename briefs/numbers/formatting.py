@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from babel import Locale
 from babel.dates import format_date as babel_date
@@ -17,11 +17,13 @@ from babel.numbers import (
     get_currency_symbol,
     get_currency_unit_pattern,
 )
-from babel.units import UnknownUnitError, format_unit, get_unit_name
+from babel.units import UnknownUnitError, format_compound_unit, format_unit, get_unit_name
 from num2words import num2words
 
-from briefs.facts import model
 from briefs.numbers import units
+
+if TYPE_CHECKING:  # formatting is below the models; it only names their display-unit type
+    from briefs.facts import model
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 Length = Literal["short", "long"]
@@ -96,11 +98,18 @@ def emitted_text(shown: Iterable[tuple[str, model.DisplayUnit | None]] = ()) -> 
         for lang in LOCALES:
             parts.append(figure(1.5, unit, "exact", lang, display))
             parts.append(axis_label(unit, 1e9, lang, display)[0])
-    return "".join(parts) + _ZH_DIGITS + "第季度年月日上下半前至万亿"
+    parts.extend(_FALL.values())
+    return "".join(parts) + _ZH_DIGITS + MINUS + "第季度年月日上下半前至万亿"
+
+
+MINUS = "\u2212"  # the true minus sign; CLDR's zh and en data give the hyphen-minus
 
 
 def number(value: float, lang: str) -> str:
-    """Format a bare number: compact (亿, billion) when that loses nothing, else in full."""
+    """Format a bare number: compact (亿, billion) when that loses nothing, else in full; a
+    negative one with a true minus (−0.8)."""
+    if value < 0:
+        return MINUS + number(-value, lang)
     locale = LOCALES[lang]
     threshold = 10_000 if lang == "zh" else 1_000_000
     if abs(value) >= threshold:
@@ -150,8 +159,12 @@ def _money(value: float, text: str, code: str, lang: str) -> str:
     if lang == "zh":
         name = _RENMINBI[lang] if code == "CNY" else get_currency_name(code, value, locale)
         return get_currency_unit_pattern(code, value, locale).format(text, name)
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    sign, text = (MINUS, text[1:]) if text.startswith(MINUS) else ("", text)
     mark = _RENMINBI[lang] if code == "CNY" else get_currency_symbol(code, locale)
+    if mark == code:
+        # A specialist writes the symbol of the currency's own country (₦, Ksh), where CLDR
+        # has one, rather than the ISO code British English falls back to.
+        mark = units.home_symbol(code) or code
     # CLDR's currency spacing: a symbol that ends in a letter (SGD, RMB) is spaced off the digits.
     return f"{sign}{mark}{' ' if mark[-1].isalpha() else ''}{text}"
 
@@ -178,21 +191,94 @@ def _physical(
     if cldr is None:
         return converted, units.symbol(target), None
     length: Length = "long" if lang == "zh" else "short"
-    return converted, get_unit_name(cldr, length, LOCALES[lang]) or cldr, cldr
+    name = get_unit_name(cldr, length, LOCALES[lang]) or cldr
+    return converted, _ZH_NAMES.get(name, name) if lang == "zh" else name, cldr
 
 
 def figure(
-    value: float, unit: str, approx: str, lang: str, shown: model.DisplayUnit | None = None
+    value: float,
+    unit: str,
+    approx: str,
+    lang: str,
+    shown: model.DisplayUnit | None = None,
+    prose: bool = False,
 ) -> str:
     """Format a figure with unit and qualifier: 超过2630亿美元 / more than US$263 billion.
 
-    A physical quantity is converted to the unit the project shows it in (`shown`).
+    A physical quantity is converted to the unit the project shows it in (`shown`). In prose a
+    negative figure is a fall, as a writer puts it (fell by 0.8 percentage points / 下降0.8个
+    百分点); tables and charts keep the sign (−0.8 percentage points).
     """
-    return _APPROX[lang][approx] + quantity(value, unit, lang, shown)
+    qualifier = _APPROX[lang][approx]
+    if prose and value < 0:
+        qualifier, value = _FALL[lang] + qualifier, -value
+    if units.split(unit):
+        # The qualifier goes with the amount: 每吨约1.4万美元, about US$14,000 per tonne.
+        return _compound(value, unit, lang, shown, qualifier)
+    return qualifier + quantity(value, unit, lang, shown)
+
+
+_FALL = {"zh": "下降", "en": "fell by "}
+# What a compound counts per: CLDR has no "person" unit, and Chinese writes 人均 before the sum.
+_PER_PERSON = {"zh": "人均{0}", "en": "{0} per person"}
+# Chinese policy writing says 吨 where CLDR's metrology name is 公吨.
+_ZH_NAMES = {"公吨": "吨"}
+# Words a compound's numerator counts in (120 people per square kilometre / 每平方公里120人).
+_COUNTED = {"zh": {"people": "人"}, "en": {"people": " people"}}
+
+
+def _per_name(bottom: str, lang: str) -> tuple[str, str | None]:
+    """How a unit is named after "per" (tonne, kWh; 吨, 千瓦时), and its CLDR id if CLDR has it.
+
+    English names the unit in words where CLDR's name is one (tonne, barrel, year, square
+    kilometre) and by its symbol where it is a compound word (kWh).
+    """
+    cldr = _cldr_id(bottom, lang)
+    if cldr is None:
+        return units.symbol(bottom), None
+    if lang == "en":
+        single = format_unit(1, cldr, "long", locale=LOCALES[lang]).removeprefix("1 ")
+        return (single if "-" not in single else units.symbol(bottom)), cldr
+    name = get_unit_name(cldr, "long", LOCALES[lang]) or cldr
+    return _ZH_NAMES.get(name, name), cldr
+
+
+def _per(amount: str, bottom: str, lang: str) -> str:
+    """An amount per a unit in CLDR's per-pattern: US$14,000 per tonne / 每吨1.4万美元, €0.29 per
+    kWh / 每千瓦时0.29欧元; a unit CLDR lacks is written with its symbol (45欧元/MWh)."""
+    if bottom in units.PER_PERSON:
+        return _PER_PERSON[lang].format(amount)
+    name, cldr = _per_name(bottom, lang)
+    if lang == "en":
+        return f"{amount} per {name}"
+    if cldr is None:
+        return f"{amount}/{name}"
+    text = str(
+        format_compound_unit(amount, denominator_unit=cldr, length="long", locale=LOCALES[lang])
+    )
+    for cldr_word, ours in _ZH_NAMES.items():
+        text = text.replace(cldr_word, ours)
+    return text
+
+
+def _compound(
+    value: float, unit: str, lang: str, shown: model.DisplayUnit | None, qualifier: str = ""
+) -> str:
+    """A price, rate or density in the unit the project shows it in (USD/t as US$ per kt)."""
+    target = shown.unit if shown else unit
+    converted = units.convert(value, unit, target)
+    top, bottom = units.split(target) or (target, "")
+    if top in _COUNTED[lang]:
+        amount = number(converted, lang) + _COUNTED[lang][top]
+    else:
+        amount = quantity(converted, top, lang)
+    return _per(qualifier + amount, bottom, lang)
 
 
 def quantity(value: float, unit: str, lang: str, shown: model.DisplayUnit | None = None) -> str:
     """Format a value in its unit, without a qualifier: 1250万千瓦 / 12.5 GW / €3.2 billion."""
+    if units.split(unit):
+        return _compound(value, unit, lang, shown)
     if units.is_currency(unit):
         return _money(value, number(value, lang), unit, lang)
     if unit in _SUFFIX[lang]:
@@ -206,7 +292,7 @@ def quantity(value: float, unit: str, lang: str, shown: model.DisplayUnit | None
         return number(value, lang)
     converted, name, cldr = _physical(value, unit, lang, shown)
     text = number(converted, lang)
-    if cldr is not None:
+    if cldr is not None and name not in _ZH_NAMES.values():
         return _cldr_unit(converted, text, cldr, "long" if lang == "zh" else "short", lang)
     # A name the project chose, or a symbol CLDR has no pattern for: Chinese sets a Chinese
     # word close and a Latin symbol spaced, as CLDR does; English always spaces it.
@@ -237,6 +323,13 @@ def axis_label(
 
     `top` is the largest value, already in the unit it is shown in.
     """
+    parts = units.split(shown.unit if shown else unit)
+    if parts:
+        top_label, divisor = axis_label(parts[0], top, lang)
+        if parts[1] in units.PER_PERSON:
+            return (f"{top_label}/人" if lang == "zh" else f"{top_label} per person"), divisor
+        name = _per_name(parts[1], lang)[0]
+        return (f"{top_label}/{name}" if lang == "zh" else f"{top_label} per {name}"), divisor
     if unit == "percent":
         return "%", 1.0
     if unit in _SUFFIX[lang]:

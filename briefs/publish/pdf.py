@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from briefs.errors import RenderError
+from briefs.publish import patches
 
 # WeasyPrint's notice that it subsets with fontTools because the system lacks libharfbuzz-subset
 # says nothing about the document; every other warning does and fails the build.
@@ -63,13 +64,11 @@ class Attached:
 
 
 # PDF/A declares every XMP property outside its predefined schemas in an extension schema;
-# `pdfuaid:part` is one of them.
-_EXTENSION_NS = {
-    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
-    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
-    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
-}
-_UA_EXTENSION = """<rdf:Description rdf:about="" \
+# `pdfuaid:part` is one of them. The block goes in WeasyPrint's public `xmp_metadata`.
+UA_XMP = b"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+pdfuaid:part="1"/>
+<rdf:Description rdf:about="" \
 xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
 xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
 xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
@@ -84,90 +83,8 @@ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
 <pdfaProperty:description>Part of ISO 14289 the document conforms to</pdfaProperty:description>
 </rdf:li></rdf:Seq></pdfaSchema:property>
 </rdf:li></rdf:Bag></pdfaExtension:schemas>
-</rdf:Description>"""
-
-
-def _archival_metadata(metadata: Any) -> Any:
-    """WeasyPrint's document metadata, made to claim PDF/UA-1 beside PDF/A and to write its XMP
-    uncompressed (PDF/A validators read the packet as plain text)."""
-    from xml.etree.ElementTree import SubElement, fromstring, register_namespace, tostring
-
-    from weasyprint.pdf.metadata import NS, DocumentMetadata
-
-    # PDF/A requires these exact prefixes for the extension schema's namespaces.
-    for prefix in ("pdfaExtension", "pdfaSchema", "pdfaProperty"):
-        register_namespace(prefix, _EXTENSION_NS[prefix])
-
-    class Archival(DocumentMetadata):  # type: ignore[misc]
-        def include_in_pdf(  # type: ignore[no-untyped-def]
-            self, pdf, variant, version, conformance, compress
-        ) -> None:
-            super().include_in_pdf(pdf, variant, version, conformance, False)
-
-        def generate_rdf_metadata(self, variant, version, conformance) -> bytes:  # type: ignore[no-untyped-def]
-            rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
-            about = f"{{{NS['rdf']}}}about"
-            ua = SubElement(rdf, f"{{{NS['rdf']}}}Description", {about: ""})
-            ua.set(f"{{{NS['pdfuaid']}}}part", "1")
-            wrapped = f'<rdf:RDF xmlns:rdf="{NS["rdf"]}">{_UA_EXTENSION}</rdf:RDF>'
-            rdf.append(fromstring(wrapped)[0])
-            data: bytes = tostring(rdf, encoding="utf-8")
-            return data
-
-    return Archival(**vars(metadata))
-
-
-def _unambiguous_stream_ends() -> None:
-    """End every PDF stream's data with CR LF before `endstream`, as pydyf otherwise writes LF.
-
-    With a bare LF, a compressed stream whose last byte happens to be CR (about one in 256: the
-    last byte is part of zlib's checksum) reads as data followed by a CR LF end-of-line, so PDF/A
-    validators count one byte less than its /Length and reject the file. The /Length (of the
-    data alone) is unchanged.
-    """
-    import pydyf
-
-    original = pydyf.Stream.data
-    if getattr(original.fget, "brief_fixed", False):
-        return
-    end = b"\nendstream"
-
-    def data(self: Any) -> bytes:
-        text: bytes = original.fget(self)
-        return text[: -len(end)] + b"\r" + end if text.endswith(end) else text
-
-    data.brief_fixed = True  # type: ignore[attr-defined]
-    pydyf.Stream.data = property(data)
-
-
-def _keep_footnotes_of_squeezed_lines() -> None:
-    """Work around a WeasyPrint 70 layout bug that drops footnotes.
-
-    When a line overflows the page and WeasyPrint makes room for it by moving earlier footnotes
-    to the next page, it keeps the line but never lays out the footnotes called in that line:
-    their text is printed nowhere. After each run of lines, any footnote called in the last kept
-    line and still waiting is laid out and moved to the next page, as the spec allows.
-    """
-    from weasyprint.layout import block
-
-    original = block._linebox_layout
-    if getattr(original, "brief_fixed", False):
-        return
-
-    def linebox_layout(context, box, index, child, new_children, *args):  # type: ignore[no-untyped-def]
-        result = original(context, box, index, child, new_children, *args)
-        abort, stop, new_footnotes = result[0], result[1], result[4]
-        if stop and not abort and new_children and context.footnotes:
-            for descendant in new_children[-1].descendants():
-                footnote = descendant.footnote
-                if footnote is not None and footnote in context.footnotes:
-                    context.layout_footnote(footnote)
-                    context.report_footnote(footnote)
-                    new_footnotes.append(footnote)
-        return result
-
-    linebox_layout.brief_fixed = True  # type: ignore[attr-defined]
-    block._linebox_layout = linebox_layout
+</rdf:Description>
+</rdf:RDF>"""
 
 
 @contextmanager
@@ -208,8 +125,7 @@ def html_to_pdf(
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
-    _keep_footnotes_of_squeezed_lines()
-    _unambiguous_stream_ends()
+    patches.apply()
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -220,7 +136,8 @@ def html_to_pdf(
         document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
             stylesheets=[fonts], font_config=config, pdf_tags=True
         )
-        document.metadata = _archival_metadata(document.metadata)
+        document.metadata = patches.archival_metadata(document.metadata)
+        document.metadata.xmp_metadata.append(UA_XMP)
         attachments = []
         if data is not None:
             when = dt.datetime.fromisoformat(data.created).replace(tzinfo=dt.UTC)
@@ -253,18 +170,17 @@ def html_to_pdf(
     return len(document.pages)
 
 
-def _worker_start() -> None:
-    """Set up a typesetting process: it exits if the process that started it goes away without
-    shutting it down (as when `brief watch` is killed), and forgets the pools it inherited.
-
-    A forked worker inherits its parent's table of pool wake-up pipes; at exit Python 3.11
-    would write to those inherited pipes, already closed here, and print a traceback.
-    """
+def _worker_start(scratch: str) -> None:
+    """Set up a typesetting process: it checks and applies the patches, keeps its temporary files
+    in its parent's private folder (`scratch`), and exits if the process that started it goes away
+    without shutting it down (as when `brief watch` is killed)."""
     import threading
     import time
-    from concurrent.futures import process
 
-    process._threads_wakeups.clear()
+    from briefs.scratch import use_folder
+
+    patches.forget_inherited_pools()
+    use_folder(scratch)
     parent = os.getppid()
 
     def watch_parent() -> None:
@@ -291,16 +207,26 @@ class Typesetter:
     """
 
     def __init__(self, jobs: int) -> None:
+        from contextlib import ExitStack
+
+        from briefs.scratch import private_tempdir
+
         cores = os.cpu_count() or 1
         self.workers = min(max(jobs, 1), cores)
         self.pool: Any = None
+        # The workers' temporary files (WeasyPrint's font folders) live in a private folder that
+        # close() removes: a terminated worker cannot clean up after itself.
+        self._scratch = ExitStack()
+        self.folder = self._scratch.enter_context(private_tempdir())
         if cores >= 2:  # even one worker helps: it imports WeasyPrint while this process works
             self._start()
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_start)
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers, initializer=_worker_start, initargs=(str(self.folder),)
+        )
         for _ in range(self.workers):
             self.pool.submit(_warm)
 
@@ -337,7 +263,7 @@ class Typesetter:
         try:
             yield
         except BrokenProcessPool:
-            self.close()
+            self._stop()
             self._start()
             raise RenderError(
                 "a typesetting process stopped unexpectedly (killed, or out of memory); "
@@ -345,6 +271,11 @@ class Typesetter:
             ) from None
 
     def close(self) -> None:
+        """Stop the workers and remove their temporary files."""
+        self._stop()
+        self._scratch.close()
+
+    def _stop(self) -> None:
         """Stop the workers at once (one may still be loading WeasyPrint) and wait for the pool's
         own thread to finish: Python 3.11's exit handler races with that thread for the pool's
         wake-up pipe and can print a "Bad file descriptor" traceback if it is still running."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ _COUNTED = frozenset("家个条项座款国")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 _STOPS = "。！？!?;；\n"
 _CLAUSES = ",，、:：(（"
+SENTENCE_MAX = 500  # characters either side of a figure that its sentence may reach
 QUOTE_BEFORE = 16  # characters of context a candidate quote keeps before the figure
 
 
@@ -79,9 +81,13 @@ def figures(source_id: str, text: SourceText) -> list[Figure]:
             and 1900 <= number <= 2100
         ):
             continue  # a year in a span such as 2019—2023
-        begin = max(text.begin, *(flat.rfind(c, text.begin, match.start()) + 1 for c in _STOPS))
-        ends = [i for c in _STOPS if (i := flat.find(c, match.end(), stop)) >= 0]
-        finish = min(ends) + 1 if ends else stop
+        # A sentence is sought within a window: text without stops (English loses its full stops'
+        # spaces) would otherwise make every figure's sentence the whole source.
+        low = max(text.begin, match.start() - SENTENCE_MAX)
+        high = min(stop, match.end() + SENTENCE_MAX)
+        begin = max(low, *(flat.rfind(c, low, match.start()) + 1 for c in _STOPS))
+        ends = [i for c in _STOPS if (i := flat.find(c, match.end(), high)) >= 0]
+        finish = min(ends) + 1 if ends else high
         sentence = flat[begin:finish]
         # The year nearest before the figure (2023年…1200亿元), else the first after it.
         at = match.start() - begin
@@ -145,17 +151,40 @@ def source_texts(project: Project) -> dict[str, SourceText]:
     return texts
 
 
-def captured_by(figure: Figure, facts: list[model.Fact], text: SourceText) -> bool:
-    """Whether a fact of the source quotes the figure and holds its value."""
-    for fact in facts:
-        if fact.value is None or not states(fact.value, figure.text, fact.unit):
-            continue
-        quote = flatten(fact.quote)
-        # A source may repeat a passage: any place the quote stands may cover the figure.
-        at = text.flat.find(quote, max(0, figure.end - len(quote)))
-        if 0 <= at <= figure.start:
-            return True
-    return False
+class Quotes:
+    """Where the quotes of a source's facts stand in its text, for finding the facts that cover
+    a figure without trying every fact against every figure (a project may hold thousands)."""
+
+    def __init__(self, facts: list[model.Fact], text: SourceText, language: str) -> None:
+        self.language = language  # figures are read in the source's language, as the check does
+        placed: list[tuple[int, int, model.Fact]] = []
+        for fact in facts:
+            quote = flatten(fact.quote)
+            if fact.value is None or not quote:
+                continue
+            # A source may repeat a passage: any place the quote stands may cover a figure.
+            at = text.flat.find(quote)
+            while at >= 0:
+                placed.append((at, len(quote), fact))
+                at = text.flat.find(quote, at + 1)
+        placed.sort(key=lambda item: item[0])
+        self.placed = placed
+        self.starts = [at for at, _, _ in placed]
+        self.longest = max((length for _, length, _ in placed), default=0)
+
+    def captured(self, figure: Figure) -> bool:
+        """Whether a fact quotes the figure (its quote spans it) and holds its value."""
+        low = bisect.bisect_left(self.starts, figure.end - self.longest)
+        high = bisect.bisect_right(self.starts, figure.start)
+        for at, length, fact in self.placed[low:high]:
+            value = fact.value
+            if (
+                at + length >= figure.end
+                and value is not None
+                and states(value, figure.text, fact.unit, language=self.language)
+            ):
+                return True
+        return False
 
 
 def coverage(project: Project, cited: set[str]) -> Coverage:
@@ -168,9 +197,9 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
     for src in project.brief.sources:
         text = texts[src.id]
         found = figures(src.id, text)
-        own = by_source.get(src.id, [])
+        quotes = Quotes(by_source.get(src.id, []), text, src.language)
         result.append(
-            SourceCoverage(src.id, len(found), [f for f in found if not captured_by(f, own, text)])
+            SourceCoverage(src.id, len(found), [f for f in found if not quotes.captured(f)])
         )
     used = set(cited)
     for chart in project.charts.values():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from briefs.numbers.reading import normalise as nfkc
@@ -33,10 +34,14 @@ class SourceText:
     def excerpt(self) -> str:
         return self.flat[self.begin : self.end if self.end >= 0 else len(self.flat)]
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0, *(m.end() for m in re.finditer("\n", self.raw))]
+
     def line(self, index: int) -> int:
         """The line of the source file where a character of `flat` stands."""
         offset = self.origin[min(index, len(self.origin) - 1)] if self.origin else 0
-        return self.raw.count("\n", 0, offset) + 1
+        return bisect.bisect_right(self._line_starts, offset)
 
     def find(self, quote: str) -> int:
         """Where the quote stands in the excerpt (an offset in `flat`), or -1."""
@@ -58,7 +63,14 @@ class SourceText:
             ).ratio()
             if ratio > best_ratio:
                 best, best_ratio = at, ratio
-        return best, self.flat[best : best + len(wanted)]
+        return best, self.words(best, best + len(wanted))
+
+    def words(self, start: int, stop: int) -> str:
+        """The source's own words between two offsets of `flat`: spaces kept, lines joined."""
+        if not self.origin or start >= len(self.origin):
+            return ""
+        last = self.origin[min(stop, len(self.origin)) - 1]
+        return _SPACE.sub(" ", self.raw[self.origin[start] : last + 1]).strip()
 
 
 def read_source(path: Path, start: str | None = None, end: str | None = None) -> SourceText:
