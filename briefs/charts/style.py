@@ -131,21 +131,16 @@ def legend_for_kinds(ax: Any, kinds: set[str], lang: str) -> None:
 
     if not kinds - {"actual"}:
         return
+    # Only what the chart shows: one entry for solid bars if any, one for the hatched ones
+    # naming every kind they stand for (they all look alike).
     handles = []
-    if "actual" in kinds:  # a legend entry for a kind the chart has no bar of misleads
+    if "actual" in kinds:
         handles.append(
             Patch(facecolor=PALETTE[0], edgecolor=PALETTE[0], label=fmt.KIND[lang]["actual"])
         )
-    for kind in ("estimate", "forecast", "target"):
-        if kind in kinds:
-            handles.append(
-                Patch(
-                    facecolor="white",
-                    edgecolor=PALETTE[0],
-                    hatch="////",
-                    label=fmt.KIND[lang][kind],
-                )
-            )
+    hatched = [fmt.KIND[lang][k] for k in ("estimate", "forecast", "target", "plan") if k in kinds]
+    label = ("、" if lang == "zh" else " / ").join(hatched)
+    handles.append(Patch(facecolor="white", edgecolor=PALETTE[0], hatch="////", label=label))
     legend_above(ax, len(handles), handles)
 
 

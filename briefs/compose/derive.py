@@ -19,7 +19,6 @@ from briefs.facts.project import Project
 from briefs.numbers import formatting as fmt
 from briefs.numbers import results
 
-COUNTRY_ITEMS = 6
 REGIONAL = 5  # a fact about this many countries or more is regional, not country-specific
 
 
@@ -66,22 +65,37 @@ def source_line(src: model.Source, lang: str) -> str:
     translated = src.title.get(lang)
     if lang == "zh" and src.language == "zh":
         head = f"{author}：" if author and author != publisher else ""
-        return f"{head}《{original}》，{publisher}，{fmt.date(src.date, lang)}。"
+        return f"{head}《{original}》，{_outlet(src, publisher, lang, '，')}。"
     if lang == "zh":
         author = src.author[src.language] if src.author else None
         publisher = src.publisher[src.language]
         head = f"{author}. " if author and author != publisher else ""
         gloss = f" [{translated}]" if translated else ""
-        return f"{head}{original}{gloss}. {publisher}, {src.date}."
+        outlet = publisher if _names_year(src, publisher) else f"{publisher}, {src.date}"
+        return f"{head}{original}{gloss}. {outlet}."
     head = f"{author}, " if author and author != publisher else ""
     if src.language == lang or not translated:
-        return f"{head}“{original}”, {publisher}, {fmt.date(src.date, lang)}."
-    return f"{head}“{translated}” [{original}], {publisher}, {fmt.date(src.date, lang)}."
+        return f"{head}“{original}”, {_outlet(src, publisher, lang, ', ')}."
+    return f"{head}“{translated}” [{original}], {_outlet(src, publisher, lang, ', ')}."
+
+
+def _names_year(src: model.Source, publisher: str) -> bool:
+    """Whether the outlet already gives a year-only date, as a journal issue does
+    (《和平与发展》2025年第1期, Peace and Development, no. 1 (2025)): the year is not repeated."""
+    return len(src.date) == 4 and src.date in publisher
+
+
+def _outlet(src: model.Source, publisher: str, lang: str, sep: str) -> str:
+    if _names_year(src, publisher):
+        return publisher
+    return f"{publisher}{sep}{fmt.date(src.date, lang)}"
 
 
 def short_cite(src: model.Source, lang: str) -> str:
     """Author (or outlet) and year, for footnotes: 李佳、姜志达（2025） / Li Jia … (2025)."""
     who = src.shown(src.author or src.publisher, lang)
+    if not src.author and _names_year(src, who):
+        return who
     year = src.date[:4]
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
@@ -111,11 +125,12 @@ def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, cs
 def _fact_title(fact: model.Fact, project: Project, lang: str, strings: Strings) -> str:
     src = next(s for s in project.brief.sources if s.id == fact.source)
     publisher = src.shown(src.publisher, lang)
-    parts = [
-        f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"
-        if lang == "zh"
-        else f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"
-    ]
+    if _names_year(src, publisher):
+        parts = [f"{strings['source']}{publisher}"]
+    elif lang == "zh":
+        parts = [f"{strings['source']}{publisher}（{fmt.date(src.date, lang)}）"]
+    else:
+        parts = [f"{strings['source']}{publisher} ({fmt.date(src.date, lang)})"]
     when = fact.period or fact.date
     if when:
         parts.append(fmt.period(when, lang) if fact.period else fmt.date(when, lang))
@@ -182,14 +197,12 @@ def _country_rows(
         )
         if not related and not table.all_members:
             continue
-        # "One more item" is no use to a reader: show it instead.
-        listed = related if len(related) <= COUNTRY_ITEMS + 1 else related[:COUNTRY_ITEMS]
+        # Every item is listed: a reader of the PDF cannot look up the ones a cap would hide.
         rows.append(
             {
                 "code": code,
                 "name": domain.name(code, lang),
-                "facts": [short(f.id) for f in listed],
-                "more": len(related) - len(listed),
+                "facts": [short(f.id) for f in related],
             }
         )
     return rows
@@ -268,6 +281,11 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
     return texts
 
 
+def _sentence_start(text: str) -> str:
+    """A note opens a sentence, whatever case its outlet is written in (official press release)."""
+    return text[:1].upper() + text[1:]
+
+
 def _note(src: model.Source, number: int) -> str:
     return f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">[{number}]</a>'
 
@@ -281,7 +299,7 @@ def citations(project: Project, lang: str, strings: Strings) -> Citations:
         footnote={
             src.id: Markup(
                 f'<span class="footnote" data-source="{src.id}">'
-                f"{escape(short_cite(src, lang))}"
+                f"{escape(_sentence_start(short_cite(src, lang)))}"
                 f"{escape(strings['see_ref'].replace('{n}', str(numbers[src.id])))}</span>"
                 f"{_note(src, numbers[src.id])}"
             )
@@ -327,7 +345,12 @@ class Rows:
         for r in report.rechecks:
             derived = facts[r.fact].derived
             parts = [facts[i] for i in derived.from_] if derived else []
-            computed = computed_text(self.project, r.method, r.computed, parts, lang)[1]
+            if r.method == "increase" and lang == "en":
+                # As the stated figure prints ("more than 200%"): "2.2 times" would read as the
+                # multiple, which is 3.2.
+                computed = fmt.percent(r.computed * 100, lang, digits=0)
+            else:
+                computed = computed_text(self.project, r.method, r.computed, parts, lang)[1]
             rows.append(
                 {
                     "fact": self.short(r.fact),
@@ -418,6 +441,8 @@ def masthead(project: Project, lang: str) -> dict[str, Any]:
         # English says "on 11 March 2026" but "in November 2025" and "in 2025".
         "cutoff_on": "" if lang == "zh" else ("on" if len(brief.cutoff) == 10 else "in"),
         "source_count": len(brief.sources),
+        "document_count": len({s.file for s in brief.sources}),
+        "shared_documents": shared_documents(project, lang),
     }
 
 
@@ -437,6 +462,19 @@ def groups(project: Project, lang: str) -> list[dict[str, Any]]:
         }
         for group in brief.groups
         if group.code in used and group.code != tabled and group.list_members
+    ]
+
+
+def shared_documents(project: Project, lang: str) -> list[str]:
+    """References that are articles printed together in one source file ("[4] and [5]"), so
+    that a reader counting sources and documents is told why they differ."""
+    by_file: dict[str, list[int]] = {}
+    for s in project.brief.sources:
+        by_file.setdefault(s.file, []).append(project.reference_numbers[s.id])
+    return [
+        fmt.join([f"[{n}]" for n in sorted(refs)], lang)
+        for refs in by_file.values()
+        if len(refs) > 1
     ]
 
 

@@ -58,7 +58,7 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         keep_trailing_newline=True,
         extensions=[ProseCitations],
     )
-    # Interface strings with counts: {{ S.country_more | message(lang, n=3) }}.
+    # Interface strings with counts: {{ S.based_on | message(lang, n=6) }}.
     env.filters["message"] = _message
     # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace) are not documented.
     env.globals.clear()

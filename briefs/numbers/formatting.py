@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton, get_month_names
+from babel.lists import format_list
 from babel.numbers import (
     format_compact_decimal,
     format_decimal,
@@ -99,10 +100,16 @@ def emitted_text(shown: Iterable[tuple[str, model.DisplayUnit | None]] = ()) -> 
             parts.append(figure(1.5, unit, "exact", lang, display))
             parts.append(axis_label(unit, 1e9, lang, display)[0])
     parts.extend(_FALL.values())
+    parts.extend(join(["1", "2", "3"], lang) for lang in LOCALES)
     return "".join(parts) + _ZH_DIGITS + MINUS + "第季度年月日上下半前至万亿"
 
 
 MINUS = "\u2212"  # the true minus sign; CLDR's zh and en data give the hyphen-minus
+
+
+def join(items: list[str], lang: str) -> str:
+    """A list as the language writes it (CLDR): [4] and [5] / [4]和[5]."""
+    return format_list(items, locale=LOCALES[lang])
 
 
 def number(value: float, lang: str) -> str:
