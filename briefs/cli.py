@@ -407,23 +407,69 @@ def extract(
 ) -> None:
     """Print every figure in a source as a candidate fact (YAML) to paste into a fact file.
 
-    Each candidate carries the value, a guess at the unit, the year nearest to it and a short
-    verbatim quote; the source's sentence and line stand above it as a comment.
+    Each candidate carries the value, its unit, qualifier and kind, the year nearest to it and
+    a short verbatim quote; the source's sentence and line stand above it as a comment. Only
+    facts/brief.yaml's source list is read, so this works before the project checks
+    (--missing compares with the facts, so they must load).
     """
-    from briefs.build.pipeline import check_project_files
-    from briefs.sources.mining import candidates, coverage, figures, source_texts
+    from briefs.sources.listing import listing
+    from briefs.sources.mining import candidates, coverage, figures
 
-    loaded, _, _ = check_project_files(project.resolve())
-    known = [s.id for s in loaded.brief.sources]
-    if source not in known:
-        typer.echo(f"error: unknown source '{source}'; use one of {', '.join(known)}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    listed = listing(project.resolve())
+    src = listed.source(source)
     if missing:
+        from briefs.facts.project import load_project
+
+        loaded = load_project(project.resolve())
         found = next(s for s in coverage(loaded, set()).sources if s.source == source).missing
     else:
-        found = figures(source, source_texts(loaded)[source])
-    typer.echo(candidates(found), nl=False)
+        found = figures(source, listed.text(src), src.date)
+    section = listed.sections[0] if listed.sections else "todo"
+    typer.echo(candidates(found, section), nl=False)
     typer.echo(f"# {len(found)} figures in {source}", err=True)
+
+
+@app.command("import")
+def import_source(
+    file: Annotated[
+        Path, typer.Argument(help="A PDF, saved web page (.html), Word file (.docx), .md or .txt.")
+    ],
+    source_id: Annotated[
+        str | None, typer.Option("--id", help="The source's id (default: from the file name).")
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="The language it is written in (default: detected)."),
+    ] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Make a source of a document: its text with page marks under facts/sources/, the original
+    kept beside it, and its citation appended to facts/brief.yaml (blanks marked TODO)."""
+    import re
+
+    from briefs.errors import UsageError
+    from briefs.sources.importing import import_document
+    from briefs.sources.mining import figures
+    from briefs.sources.register import register
+    from briefs.sources.text import read_source
+
+    if not file.is_file() and (project / file).is_file():
+        file = project / file  # named as `brief check` names it, from the project folder
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):
+        raise UsageError(f"--language takes an ISO 639 code such as zh or en, got {language!r}")
+    doc = import_document(file)
+    done = register(project.resolve(), file, doc, source_id, language or doc.language)
+    pages = f", {doc.pages} pages marked" if doc.pages else ""
+    typer.echo(f"imported {doc.kind} as source '{done.id}': {_rel(done.text)}{pages}")
+    typer.echo(f"kept the original as {_rel(done.original)}")
+    stated = ", ".join(k for k in doc.meta if k != "accessed") or "nothing"
+    typer.echo(f"citation in facts/brief.yaml: filled from the file: {stated}")
+    if done.blanks:
+        typer.echo(f"  still TODO (brief check reports them): {', '.join(done.blanks)}")
+    found = figures(done.id, read_source(done.text), doc.meta.get("date"))
+    typer.echo(f"{len(found)} figures in it: `brief extract {done.id}` drafts them as facts")
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import briefs.build.pipeline
 from briefs.cli import app
-from briefs.errors import EXIT_INTERNAL, EXIT_RENDER, EXIT_USAGE
+from briefs.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE
 
 
 def _broken(*_: object) -> None:
@@ -47,7 +47,10 @@ def test_a_name_a_fact_has_nothing_under_names_the_template_line(
     lines = prose.read_text(encoding="utf-8").splitlines()
     lines.append('<p>Dated {{ D["digital-economy-2024"] }}.</p>')
     prose.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["build", "--project", str(example), "--lang", "en"])
-    assert result.exit_code == EXIT_RENDER
-    assert f'{prose}:{len(lines)}: D["digital-economy-2024"]: the fact has no date' in result.output
-    assert "dict object" not in result.output and "Traceback" not in result.output
+    # The project's input is wrong: exit 1, from the build and from the check alike.
+    for command in ("build", "check"):
+        result = runner.invoke(app, [command, "--project", str(example)])
+        assert result.exit_code == EXIT_INPUT
+        said = result.output
+        assert f'{prose}:{len(lines)}: D["digital-economy-2024"]: the fact has no date' in said
+        assert "dict object" not in said and "Traceback" not in said

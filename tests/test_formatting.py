@@ -134,7 +134,7 @@ def test_periods(stamp: str, zh: str, en: str) -> None:
 
 
 def test_chinese_chart_labels_wrap_evenly_and_at_punctuation() -> None:
-    from briefs.charts.draw import _wrap
+    from briefs.charts.kinds import wrap as _wrap
 
     # Two lines break after the punctuation mark nearest the middle, not inside a word.
     assert _wrap("新加坡、菲律宾：倾向数据自由跨境流动", "zh", 30) == (

@@ -133,6 +133,8 @@ def test_each_sentence_ends_in_the_note_of_its_own_source(example: Path, lang: s
     year = _paragraph(html, 'data-fact="second-terminal-2026"')
     assert '<span class="when" data-fact="second-terminal-2026">2026' in year
     assert _notes(year) == [["harbour-review"]]
+    # A chart cites the facts it draws (its own source line names their sources).
+    assert 'data-fact="digital-economy-2023 digital-economy-2024"' in html
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -376,7 +376,7 @@ def render_pages(
             html = html.replace(f'src="{chart["file"]}"', f'src="{PRINT_DIR}/{chart["file"]}"')
         printed = _print_name(project, variant)
         pages.printed[printed] = html
-        pages.data[printed] = facts_data(project, html, lang)
+        pages.data[printed] = facts_data(project, html, lang, report.pages)
     return pages
 
 

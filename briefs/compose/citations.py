@@ -22,6 +22,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
 from briefs.compose.notes import Uncovered, uncovered
+from briefs.compose.pages import split_key
 from briefs.errors import InputError, Problem, RenderError
 
 # Prose templates whose paragraphs cite their sources with a bracketed [n] instead of a footnote:
@@ -59,6 +60,17 @@ class Citations:
     sources: dict[str, tuple[str, ...]]
     footnote: dict[str, Markup]
     inline: dict[str, Markup]
+    # One footnote for a source cited on several pages at one place (source id, their keys).
+    combined: Callable[[str, list[str]], Markup] | None = None
+
+    @property
+    def by_source(self) -> dict[str, tuple[str, ...]]:
+        """Each fact's sources without their pages: what a note's call names (the page is in
+        the note's text)."""
+        return {
+            fact: tuple(dict.fromkeys(split_key(key)[0] for key in keys))
+            for fact, keys in self.sources.items()
+        }
 
 
 def claim(*fact_ids: str, caller: Callable[[], str]) -> Markup:
@@ -94,7 +106,7 @@ def cite_page(html: str, citations: Citations) -> str:
             raise RenderError("a prose template's output is not where the page expects it")
         template = Path(unquote(begin[2]))
         cited = cite(html[begin.end() : end], citations, template, begin[1] == "1")
-        missed = uncovered(cited, citations.sources)
+        missed = uncovered(cited, citations.by_source)
         if missed:
             raise InputError([_uncovered_problem(item, template) for item in missed])
         html = html[: begin.start()] + cited + html[end + len(_REGION_END) :]
@@ -190,7 +202,7 @@ def cite(html: str, citations: Citations, template: Path, inline: bool = False) 
     last = 0
     for start, end, names in sorted(places):
         pieces.append(html[last:start])
-        marks = "".join(str(calls[name]) for name in names)
+        marks = _marks(names, calls, None if inline else citations.combined)
         pieces.append(f'<span class="fn">{html[start:end]}{marks}</span>')
         last = end
     pieces.append(html[last:])
@@ -225,6 +237,21 @@ def _notes(
         if names and set(names) != set(following):
             places.append((*stops[index], names))
     return places
+
+
+def _marks(
+    keys: list[str],
+    calls: dict[str, Markup],
+    combined: Callable[[str, list[str]], Markup] | None,
+) -> str:
+    """The calls at one place: one per source, naming every page cited there."""
+    by_source: dict[str, list[str]] = {}
+    for key in keys:
+        by_source.setdefault(split_key(key)[0], []).append(key)
+    return "".join(
+        str(calls[same[0]] if len(same) == 1 or combined is None else combined(source, same))
+        for source, same in by_source.items()
+    )
 
 
 def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
@@ -267,17 +294,7 @@ def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
         # A chart cites its facts' sources in its own source line, not in a note.
         ids = tuple(facts.group(1).split()) if facts and name != "figure" else ()
         if ids and not stack:
-            raise InputError(
-                [
-                    Problem(
-                        f"'{' '.join(ids)}' is cited outside a paragraph or list item (in a "
-                        "heading, say), where its source cannot be footnoted: move it into a <p> "
-                        "or <li>, or write the words without the fact",
-                        template,
-                        fact_line(template, ids[0], "<h"),
-                    )
-                ]
-            )
+            raise _outside(ids, template)
         void = name in _VOID or match.group(0).endswith("/>")
         if ids and void:
             cites.append(_Cite(stack[-1][1], match.end(), match.end(), ids))
@@ -291,6 +308,20 @@ def _scan(html: str, template: Path) -> tuple[list[_Block], list[_Cite]]:
         block.end = len(html)
     cites.extend(_close(opened, [True] * len(opened), len(html)))
     return blocks, cites
+
+
+def _outside(ids: tuple[str, ...], template: Path) -> InputError:
+    return InputError(
+        [
+            Problem(
+                f"'{' '.join(ids)}' is cited outside a paragraph or list item (in a heading, "
+                "say), where its source cannot be footnoted: move it into a <p> or <li>, or "
+                "write the words without the fact",
+                template,
+                fact_line(template, ids[0], "<h"),
+            )
+        ]
+    )
 
 
 def _close(opened: list[_Open], which: list[bool], at: int) -> list[_Cite]:

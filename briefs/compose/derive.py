@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
 from briefs.compose.outcomes import outcome
-from briefs.errors import RenderError
+from briefs.compose.pages import cite_key, gbt_pages, page_span, page_words, split_key, web_part
+from briefs.errors import InputError, RenderError
 from briefs.facts import model
 from briefs.facts.check import Report, compute, is_due, section_labels
 from briefs.facts.project import Project
@@ -48,35 +49,45 @@ class Lookup(dict[str, Any]):
         self.meaning = meaning
 
     def __missing__(self, key: str) -> Any:
-        raise RenderError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
+        # The project's input is wrong (exit 1), not the rendering.
+        raise InputError(f'{self.name}["{key}"]: the fact has no {self.meaning}')
 
 
-def source_line(src: model.Source, lang: str) -> str:
-    """A reference: author, title, outlet, date, written the way references are in `lang`.
+def source_line(src: model.Source, lang: str, pages: Iterable[str] = ()) -> str:
+    """A reference: author, title, outlet, date and pages cited, as `lang` writes references.
 
-    A Chinese brief cites a Chinese source as 作者：《标题》，出版者，日期。 and a source in another
-    language in that language, as GB/T 7714 does (Author. Title [译名]. Publisher, 2025-01-21.);
-    an English brief cites in the Chicago manner, a source in another language by the English
-    translation of its title followed by the original in brackets.
+    A Chinese brief cites a Chinese source as 作者：《标题》，出版者，日期，第2页。 and a source in
+    another language in that language, as GB/T 7714 does (Author. Title [译名]. Publisher,
+    2025-01-21: 2.); an English brief cites in the Chicago manner, a source in another language by
+    the English translation of its title followed by the original in brackets. A web source ends
+    with its address and the date it was read.
     """
     author = src.shown(src.author, lang) if src.author else None
     publisher = src.shown(src.publisher, lang)
     original = src.title[src.language]
     translated = src.title.get(lang)
+    pages = list(pages)
+    where = page_span(pages, lang)
+    web = web_part(src, lang)
     if lang == "zh" and src.language == "zh":
         head = f"{author}：" if author and author != publisher else ""
-        return f"{head}《{original}》，{_outlet(src, publisher, lang, '，')}。"
+        at = f"，{where}" if where else ""
+        return f"{head}《{original}》，{_outlet(src, publisher, lang, '，')}{at}。{web}"
     if lang == "zh":
         author = src.author[src.language] if src.author else None
         publisher = src.publisher[src.language]
         head = f"{author}. " if author and author != publisher else ""
         gloss = f" [{translated}]" if translated else ""
+        read = f"[{src.accessed}]" if src.url and src.accessed else ""
+        url = f" {src.url}." if src.url else ""
         outlet = publisher if _names_year(src, publisher) else f"{publisher}, {src.date}"
-        return f"{head}{original}{gloss}. {outlet}."
+        return f"{head}{original}{gloss}. {outlet}{gbt_pages(pages)}{read}.{url}"
     head = f"{author}, " if author and author != publisher else ""
+    at = f", {where}".removesuffix(".") if where else ""
+    tail = f"{at}.{' ' + web if web else ''}"
     if src.language == lang or not translated:
-        return f"{head}“{original}”, {_outlet(src, publisher, lang, ', ')}."
-    return f"{head}“{translated}” [{original}], {_outlet(src, publisher, lang, ', ')}."
+        return f"{head}“{original}”, {_outlet(src, publisher, lang, ', ')}{tail}"
+    return f"{head}“{translated}” [{original}], {_outlet(src, publisher, lang, ', ')}{tail}"
 
 
 def _names_year(src: model.Source, publisher: str) -> bool:
@@ -100,25 +111,45 @@ def short_cite(src: model.Source, lang: str) -> str:
     return f"{who}（{year}）" if lang == "zh" else f"{who} ({year})"
 
 
+def _footnote(
+    key: str,
+    sources: dict[str, model.Source],
+    numbers: dict[str, int],
+    lang: str,
+    strings: Strings,
+    pages: list[str] | None = None,
+) -> Markup:
+    """The footnote for a citation key: short cite, the page(s) when known, and the reference."""
+    source, page = split_key(key)
+    src = sources[source]
+    where = page_words(pages if pages is not None else [page] if page else [], lang)
+    at = ("，" if lang == "zh" else ", ") + where if where else ""
+    see = strings["see_ref"].replace("{n}", str(numbers[source]))
+    return Markup(
+        f'<span class="footnote" data-source="{src.id}">'
+        f"{escape(_sentence_start(short_cite(src, lang)))}{escape(at)}{escape(see)}</span>"
+        f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">[{numbers[source]}]</a>'
+    )
+
+
 _FIGURE_HEAD = re.compile(r"^(.*?)((?:(?:[A-Z]{2,3}|[^\sA-Za-z\d]+)\s?)?\d.*)$", re.S)
 
 
-def glued(text: str) -> str:
+def glued(text: str) -> Markup:
     """A figure whose number stays with its scale and unit (and a currency code before it)
-    across line ends, while words of a qualifier before it may break: "more than
-    US$108\u00a0billion", "about RMB\u00a0138\u00a0billion". Keeping the whole phrase on one
-    line instead left wide gaps in justified lines and stray fragments at line ends."""
+    across line ends, while the words of a qualifier before it may break: "more than
+    <nb>US$108 billion</nb>". Keeping the whole phrase on one line left wide gaps in justified
+    lines and stray fragments at line ends; no-break spaces would change the text itself."""
     found = _FIGURE_HEAD.match(text)
-    if found is None:
-        return text
-    return found[1] + found[2].replace(" ", "\u00a0")
+    head, tail = (found[1], found[2]) if found else ("", text)
+    return escape(head) + Markup('<span class="nb">') + escape(tail) + Markup("</span>")
 
 
 def _data(value: float | str, fact_ids: Iterable[str], title: str, text: str, css: str) -> Markup:
     ids = " ".join(fact_ids)
     return Markup(
         f'<data class="{css}" value="{escape(value)}" data-fact="{escape(ids)}" '
-        f'title="{escape(title)}">{escape(glued(text))}</data>'
+        f'title="{escape(title)}">{glued(text)}</data>'
     )
 
 
@@ -290,22 +321,26 @@ def _note(src: model.Source, number: int) -> str:
     return f'<a class="cite" data-source="{src.id}" href="#ref-{src.id}">[{number}]</a>'
 
 
-def citations(project: Project, lang: str, strings: Strings) -> Citations:
-    """What the citation pass needs: each fact's source, each source's footnote and inline call."""
+def citations(
+    project: Project, lang: str, strings: Strings, pages: dict[str, str] | None = None
+) -> Citations:
+    """What the citation pass needs: each fact's citation key (its source, and the page its quote
+    stands on when the source marks pages), each key's footnote and inline call."""
     numbers = project.reference_numbers
-    sources = project.brief.sources
+    by_id = {src.id: src for src in project.brief.sources}
+    pages = pages or {}
+    keys = {f.id: cite_key(f.source, pages.get(f.id)) for f in project.facts.values()}
+    cited = [*by_id, *dict.fromkeys(keys.values())]
     return Citations(
-        sources={fact.id: (fact.source,) for fact in project.facts.values()},
-        footnote={
-            src.id: Markup(
-                f'<span class="footnote" data-source="{src.id}">'
-                f"{escape(_sentence_start(short_cite(src, lang)))}"
-                f"{escape(strings['see_ref'].replace('{n}', str(numbers[src.id])))}</span>"
-                f"{_note(src, numbers[src.id])}"
-            )
-            for src in sources
+        sources={fact_id: (key,) for fact_id, key in keys.items()},
+        footnote={key: _footnote(key, by_id, numbers, lang, strings) for key in cited},
+        inline={
+            key: Markup(_note(by_id[split_key(key)[0]], numbers[split_key(key)[0]]))
+            for key in cited
         },
-        inline={src.id: Markup(_note(src, numbers[src.id])) for src in sources},
+        combined=lambda source, same: _footnote(
+            source, by_id, numbers, lang, strings, [p for k in same if (p := split_key(k)[1])]
+        ),
     )
 
 
@@ -411,13 +446,20 @@ def timeline(project: Project, rows: Rows) -> list[dict[str, Any]]:
     ]
 
 
-def references(project: Project, lang: str) -> list[dict[str, Any]]:
-    """The reference list, numbered in the order brief.yaml lists the sources."""
+def references(
+    project: Project, lang: str, pages: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The reference list, numbered in the order brief.yaml lists the sources, each with the
+    span of pages its quotes stand on."""
+    facts = project.facts
+    pages = pages or {}
     return [
         {
             "id": s.id,
             "number": project.reference_numbers[s.id],
-            "text": source_line(s, lang),
+            "text": source_line(
+                s, lang, [page for f, page in pages.items() if facts[f].source == s.id]
+            ),
             "file": s.file,
             "short": short_cite(s, lang),
         }
@@ -548,14 +590,14 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
         T=texts.texts,
         L=texts.labels,
         sections=[{"id": s.id, "heading": s.heading.get(lang)} for s in brief.sections],
-        citations=citations(project, lang, strings),
+        citations=citations(project, lang, strings, report.pages),
         timeline=timeline(project, rows),
         timeline_chart=brief.timeline.chart if brief.timeline is not None else None,
         countries=countries,
         conflicts=[{"a": rows.short(a), "b": rows.short(b)} for a, b in report.conflicts],
         due=[rows.due(i) for i in report.due],
         rechecks=rows.rechecks(report),
-        references=references(project, lang),
+        references=references(project, lang, report.pages),
         facts_total=len(project.facts),
         due_ids=[f.id for f in project.facts.values() if is_due(f, brief.as_of)],
         groups=groups(project, lang),

@@ -240,6 +240,8 @@ def render_html(
         raise RenderError(_located(exc, f"{templates / name}: {exc.message}")) from None
     except RenderError as exc:
         raise RenderError(_located(exc, str(exc))) from None
+    except InputError as exc:
+        raise InputError(_located(exc, str(exc))) from None
     # The templates were checked as written; this catches what they assemble while rendering.
     outside = html_outside(html, None)
     if outside:

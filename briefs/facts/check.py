@@ -52,6 +52,7 @@ class Report:
     rechecks: list[Recheck] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)  # fact id: page its quote stands on
     warnings: list[Problem] = field(default_factory=list)  # worth a look; errors when strict
 
     def summary(self) -> str:
@@ -377,7 +378,19 @@ def _tally(where: Where) -> Report:
         conflicts=sorted((a, b) for a, b in conflicts),
         due=[f.id for f in facts.values() if is_due(f, project.brief.as_of)],
         warnings=country_warnings(project),
+        pages=_pages(where, quoted),
     )
+
+
+def _pages(where: Where, quoted: list[model.Fact]) -> dict[str, str]:
+    """The page each quote stands on, in sources that mark their pages."""
+    pages = {}
+    for fact in quoted:
+        text = where.texts[fact.source]
+        page = text.page(text.find(fact.quote)) if text.pages else None
+        if page is not None:
+            pages[fact.id] = page
+    return pages
 
 
 def check_project(project: Project) -> Report:

@@ -18,6 +18,7 @@ from briefs.facts import model
 from briefs.facts.domain import Domain
 from briefs.facts.inside import check_links
 from briefs.facts.loader import Document, Loc, load_yaml
+from briefs.sources.register import blanks
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -192,6 +193,8 @@ def load_project(root: Path) -> Project:
         )
     problems: list[Problem] = []
     brief_doc = load_yaml(brief_path)
+    if blank := blanks(brief_doc):
+        raise InputError(blank)
     brief = validate_document(brief_doc, model.Brief, "sources")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:

@@ -20,9 +20,13 @@ def _cited_in_page(html: str) -> list[str]:
     return list(seen)
 
 
-def facts_data(project: Project, html: str, lang: str) -> Attached:
+def facts_data(
+    project: Project, html: str, lang: str, pages: dict[str, str] | None = None
+) -> Attached:
     """The brief's data for one page: every fact it cites with value, unit, period, kind,
-    source and quote, and the sources themselves, as UTF-8 JSON with a stable layout."""
+    source, quote and the page it stands on, and the sources themselves, as UTF-8 JSON with a
+    stable layout."""
+    pages = pages or {}
     brief = project.brief
     ids = [i for i in _cited_in_page(html) if i in project.facts]
     used = {project.facts[i].source for i in ids}
@@ -41,12 +45,15 @@ def facts_data(project: Project, html: str, lang: str) -> Attached:
                 "author": dict(s.author) if s.author else None,
                 "publisher": dict(s.publisher),
                 "date": s.date,
+                **({"url": s.url, "accessed": s.accessed} if s.url else {}),
             }
             for s in brief.sources
             if s.id in used
         ],
         "facts": [
-            project.facts[i].model_dump(mode="json", by_alias=True, exclude_none=True) for i in ids
+            project.facts[i].model_dump(mode="json", by_alias=True, exclude_none=True)
+            | ({"page": pages[i]} if i in pages else {})
+            for i in ids
         ],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"

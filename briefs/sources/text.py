@@ -5,13 +5,17 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
 from briefs.numbers.reading import normalise as nfkc
 
 _SPACE = re.compile(r"\s+")
+# Where a page of the original document begins: a line of its own, "[page 12]" (the page's
+# printed label; "[page 149–153]" or "[page 155 ff.]" where a text shows only that much).
+# `brief import` writes them; quotes never include them, and a quote may run across one.
+PAGE_MARK = re.compile(r"^\[page ([^\]\n]{1,20})\][ \t]*$", re.M)
 CONTEXT = 12  # characters of the source shown either side of the closest passage
 
 
@@ -29,6 +33,7 @@ class SourceText:
     origin: tuple[int, ...]  # for each character of `flat`, its offset in `raw`
     begin: int = 0  # the excerpt, as offsets in `flat`
     end: int = -1
+    pages: tuple[tuple[int, str], ...] = ()  # where each marked page begins in `flat`, its label
 
     @property
     def excerpt(self) -> str:
@@ -42,6 +47,11 @@ class SourceText:
         """The line of the source file where a character of `flat` stands."""
         offset = self.origin[min(index, len(self.origin) - 1)] if self.origin else 0
         return bisect.bisect_right(self._line_starts, offset)
+
+    def page(self, index: int) -> str | None:
+        """The label of the page a character of `flat` stands on; None for an unmarked text."""
+        at = bisect.bisect_right([start for start, _ in self.pages], index) - 1
+        return self.pages[at][1] if at >= 0 else None
 
     def find(self, quote: str) -> int:
         """Where the quote stands in the excerpt (an offset in `flat`), or -1."""
@@ -84,7 +94,7 @@ def read_source(path: Path, start: str | None = None, end: str | None = None) ->
     stop = text.flat.find(flatten(end), begin) if end else len(text.flat)
     if stop < 0:
         raise KeyError(end)
-    return SourceText(text.raw, text.flat, text.origin, begin, stop)
+    return replace(text, begin=begin, end=stop)
 
 
 @cache
@@ -92,8 +102,16 @@ def _read(path: Path, mtime: float) -> SourceText:
     raw = path.read_text(encoding="utf-8")
     flat: list[str] = []
     origin: list[int] = []
+    pages: list[tuple[int, str]] = []
+    marks = {m.start(): m for m in PAGE_MARK.finditer(raw)}
+    skip = 0
     for offset, char in enumerate(raw):
+        if offset in marks:
+            pages.append((len(flat), marks[offset][1]))
+            skip = marks[offset].end()
+        if offset < skip:
+            continue
         for piece in flatten(char):
             flat.append(piece)
             origin.append(offset)
-    return SourceText(raw, "".join(flat), tuple(origin))
+    return SourceText(raw, "".join(flat), tuple(origin), pages=tuple(pages))

@@ -51,7 +51,22 @@ class Source(Strict):
         None, description="Only this part of the file is the source (page clutter, other articles)."
     )
 
+    url: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="Address of a web source (cited with it)."
+    )
+    accessed: YearLike | None = Field(
+        None, description="Date a web source was read, YYYY-MM-DD (cited with its URL)."
+    )
+    original: str | None = Field(
+        None, description="The file `brief import` made the text from (PDF, HTML, DOCX)."
+    )
+
     _date = field_validator("date")(check_date)
+
+    @field_validator("accessed")
+    @classmethod
+    def _accessed(cls, value: str | None) -> str | None:
+        return None if value is None else check_date(value)
 
     @field_validator("author", "title", "publisher")
     @classmethod
