@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # Typer vendors click as a private module; only its Context type is needed here.
     from typer._click.core import Context as ClickContext
 
+    from briefs.build.pipeline import BuildResult
     from briefs.publish.pdf import Typesetter
 
 EXIT_CODES = (
@@ -135,6 +136,7 @@ def _run_build(
     quiet: bool,
     verbose: bool,
     typesetter: Typesetter | None = None,
+    formats: tuple[str, ...] = (),
 ) -> bool:
     """One build with its report; returns False (after printing the error) if it failed.
 
@@ -144,7 +146,11 @@ def _run_build(
     from briefs.build.incremental import plan
 
     started = time.perf_counter()
-    todo = plan(root, target, langs, variants, force)
+    try:
+        todo = plan(root, target, langs, variants, force, formats)
+    except BriefError as exc:
+        _report(exc)
+        return False
     if not todo.rebuild:
         if not quiet:
             typer.echo(f"up to date: {', '.join(todo.skip)} (nothing changed; --force rebuilds)")
@@ -165,15 +171,21 @@ def _run_build(
                     planned=todo,
                     progress=progress,
                     typesetter=workers,
+                    formats=formats,
                 )
     except BriefError as exc:
         _report(exc)
         return False
+    if not quiet:
+        _print_build(result, started)
+    return True
+
+
+def _print_build(result: BuildResult, started: float) -> None:
+    """What a build did: languages rebuilt and why, facts changed, files written, a summary."""
     from briefs.build.changes import describe
     from briefs.numbers.formatting import count
 
-    if quiet:
-        return True
     for lang, reason in result.rebuilt.items():
         typer.echo(f"rebuilt {lang}: {reason}")
     for lang in result.skipped:
@@ -191,7 +203,6 @@ def _run_build(
         f"charts: {len(result.charts_drawn)} drawn, {len(result.charts_cached)} unchanged; "
         f"{summary}; {time.perf_counter() - started:.1f} s"
     )
-    return True
 
 
 def _warn(warnings: list[Problem]) -> None:
@@ -226,7 +237,33 @@ def _variants(variant: str) -> tuple[str, ...]:
     return (variant,)
 
 
+def _formats(formats: str | None) -> tuple[str, ...]:
+    from briefs.build.incremental import FORMATS
+
+    if formats is None:
+        return ()
+    asked = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown or not asked:
+        typer.echo(
+            f"error: unknown format '{','.join(unknown) or formats}'; use a comma list of "
+            "html, pdf and docx",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
+    return asked
+
+
 LangOpt = Annotated[str, typer.Option("--lang", "-l", help="zh, en or all.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="What to write, a comma list of html, pdf and docx (Word, for review) "
+        "[default: `formats` in facts/brief.yaml, else html,pdf].",
+    ),
+]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Output folder [default: PROJECT/build].")
 ]
@@ -246,15 +283,17 @@ def build(
     ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    formats: FormatOpt = None,
 ) -> None:
-    """Build the brief: OUT/<lang>/<id>.html and .pdf, with charts and fonts beside them.
+    """Build the brief: OUT/<lang>/<id>.html and .pdf (and .docx), with charts and fonts.
 
     Only languages whose inputs changed since the last build are rebuilt; the build says
     what it rebuilt and why, and which facts changed.
     """
     root = project.resolve()
     target = (out or root / "build").resolve()
-    if not _run_build(root, target, _langs(lang), _variants(variant), force, quiet, verbose):
+    langs, variants, asked = _langs(lang), _variants(variant), _formats(formats)
+    if not _run_build(root, target, langs, variants, force, quiet, verbose, formats=asked):
         raise typer.Exit(state["exit"])
 
 
@@ -264,19 +303,20 @@ def watch(
     out: OutOpt = None,
     project: ProjectOpt = Path("."),
     variant: VariantOpt = "all",
+    formats: FormatOpt = None,
 ) -> None:
     """Rebuild on every save of a fact, chart or template; print errors and keep watching."""
     from briefs.publish.pdf import Typesetter
 
     root = project.resolve()
     target = (out or root / "build").resolve()
-    langs, variants = _langs(lang), _variants(variant)
+    langs, variants, asked = _langs(lang), _variants(variant), _formats(formats)
     # One set of typesetting processes for the whole session: rebuilds skip loading WeasyPrint.
     # A termination signal ends the session like Ctrl-C, so that they are shut down too.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     workers = Typesetter(len(langs) * len(variants))
     try:
-        _watch(root, target, langs, variants, workers)
+        _watch(root, target, (langs, variants, asked), workers)
     except KeyboardInterrupt:
         pass
     finally:
@@ -286,32 +326,50 @@ def watch(
 def _watch(
     root: Path,
     target: Path,
-    langs: tuple[str, ...],
-    variants: tuple[str, ...],
+    asked: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
     workers: Typesetter,
 ) -> None:
-    from watchfiles import watch as watch_files
+    """Build, then build again on every save; `asked` is the languages, variants, formats."""
+    from briefs.build.saves import saves
 
-    from briefs.build.incremental import input_files
+    langs, variants, formats = asked
+    _run_build(root, target, langs, variants, False, False, False, workers, formats)
+    for changed in saves(root, lambda watching: typer.echo(f"{watching} (Ctrl-C stops)")):
+        typer.echo(f"changed: {', '.join(_rel(path) for path in changed)}")
+        _run_build(root, target, langs, variants, False, False, False, workers, formats)
 
-    _run_build(root, target, langs, variants, False, False, False, workers)
-    folders = [str(root / f) for f in ("facts", "charts", "templates") if (root / f).is_dir()]
-    announced = False
-    # Announce only once the watcher runs (its first empty yield), so no early save is missed.
-    for changed in watch_files(
-        *folders, debounce=300, raise_interrupt=False, yield_on_timeout=True, rust_timeout=400
-    ):
-        if not changed:
-            if not announced:
-                typer.echo(
-                    f"watching {len(input_files(root))} files in {', '.join(folders)} "
-                    "(Ctrl-C stops)"
-                )
-                announced = True
-            continue
-        names = sorted({_rel(Path(path)) for _, path in changed if Path(path).is_file()})
-        typer.echo(f"changed: {', '.join(names)}")
-        _run_build(root, target, langs, variants, False, False, False, workers)
+
+@app.command()
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    lang: LangOpt = "all",
+    out: OutOpt = None,
+    project: ProjectOpt = Path("."),
+    variant: VariantOpt = "all",
+) -> None:
+    """Build, serve the output folder on 127.0.0.1 and rebuild on every save.
+
+    The open page reloads itself as soon as its new HTML is rendered, and shows a build error
+    until it is fixed; the PDFs are typeset in the background and served at the same paths.
+    """
+    from briefs.build.serve import serve as serve_preview
+
+    root = project.resolve()
+    target = (out or root / "build").resolve()
+    langs, variants = _langs(lang), _variants(variant)
+    # Ctrl-C and a termination signal stop the server and its typesetting processes, even when
+    # a shell started it in the background with Ctrl-C ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve_preview(root, target, langs, variants, port, typer.echo)
+    except OSError as exc:
+        typer.echo(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()
@@ -423,7 +481,7 @@ def extract(
         loaded = load_project(project.resolve())
         found = next(s for s in coverage(loaded, set()).sources if s.source == source).missing
     else:
-        found = figures(source, listed.text(src), src.date)
+        found = figures(source, listed.text(src), src.date, src.language)
     section = listed.sections[0] if listed.sections else "todo"
     typer.echo(candidates(found, section), nl=False)
     typer.echo(f"# {len(found)} figures in {source}", err=True)
@@ -468,8 +526,35 @@ def import_source(
     typer.echo(f"citation in facts/brief.yaml: filled from the file: {stated}")
     if done.blanks:
         typer.echo(f"  still TODO (brief check reports them): {', '.join(done.blanks)}")
-    found = figures(done.id, read_source(done.text), doc.meta.get("date"))
+    found = figures(done.id, read_source(done.text), doc.meta.get("date"), language or doc.language)
     typer.echo(f"{len(found)} figures in it: `brief extract {done.id}` drafts them as facts")
+
+
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="A .docx written by `brief build --format docx`.")],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """List the figures a reviewer changed in a Word brief, against the facts they came from.
+
+    Each changed figure is shown with its fact ids, the text the brief printed, the text now
+    in the document (tracked changes counted as accepted) and where the fact is defined.
+    """
+    from briefs.publish.review import review as read_review
+    from briefs.publish.review import where_defined
+
+    found = read_review(file)
+    where = where_defined(project.resolve(), found)
+    for edit in found.edits:
+        new_text = "(deleted)" if edit.new is None else f"“{edit.new}”"
+        tracked = " (tracked change)" if edit.tracked else ""
+        typer.echo(f"changed: {' '.join(edit.facts)}: “{edit.old}” -> {new_text}{tracked}")
+        for fact_id in edit.facts:
+            typer.echo(f"  {fact_id}: {where.get(fact_id, 'not in this project')}")
+    typer.echo(
+        f"{len(found.edits)} of {found.figures} figures changed in {file.name} "
+        f"({found.brief}, {found.language}, edition {found.edition})"
+    )
 
 
 @app.command()

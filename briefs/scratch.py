@@ -69,6 +69,9 @@ def private_tempdir() -> Iterator[Path]:
         tempfile.tempdir = previous
         shutil.rmtree(folder, ignore_errors=True)
         handle.close()
+        # Again at the end: the workers of a build killed just before this one started may
+        # have held their folder's lock for a moment longer.
+        sweep(base)
 
 
 def use_folder(folder: str) -> None:

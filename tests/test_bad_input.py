@@ -192,10 +192,10 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
     ),
     (
         "section without prose",
-        _remove("templates/prose/en/paths.html.j2", "facts/brief.yaml", "  - id: paths"),
+        _remove("templates/prose/en/paths.md", "facts/brief.yaml", "  - id: paths"),
         "facts/brief.yaml",
         0,
-        "section 'paths' has no prose: write templates/prose/en/paths.html.j2",
+        "section 'paths' has no prose: write templates/prose/en/paths.md",
         1,
     ),
     (
@@ -253,43 +253,89 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
     (
         "template refers to unknown fact",
         _replace(
-            "templates/prose/en/paths.html.j2",
+            "templates/prose/en/paths.md",
             'Y["data-centre-cluster-2027"]',
             'Y["data-centre-cluster-2028"]',
         ),
-        "templates/prose/en/paths.html.j2",
+        "templates/prose/en/paths.md",
         0,
         "unknown fact 'data-centre-cluster-2028'",
         1,
     ),
     (
         "template syntax",
-        _replace("templates/prose/en/paths.html.j2", "</p>", "{% if %}</p>"),
-        "paths.html.j2",
+        _replace("templates/prose/en/paths.md", "Training", "{% if %}Training"),
+        "templates/prose/en/paths.md:1",
         None,
         "template syntax",
         1,
     ),
     (
+        "Markdown claim of an unknown fact",
+        _replace("templates/prose/en/progress.md", "(claim:data-exchange", "(claim:data-exchanges"),
+        "templates/prose/en/progress.md",
+        0,
+        "claim cites unknown fact 'data-exchanges-opening-2024'",
+        1,
+    ),
+    (
+        "Markdown claim link with a space",
+        _replace("templates/prose/en/progress.md", "(claim:data-exchange", "(claim: data-exchange"),
+        "templates/prose/en/progress.md",
+        0,
+        "has a space in it",
+        1,
+    ),
+    (
+        "Markdown name a fact lacks",
+        _replace(
+            "templates/prose/en/progress.md",
+            "[In {{ D[",
+            '{{ D["digital-economy-2024"] }}\n[In {{ D[',
+        ),
+        "templates/prose/en/progress.md",
+        0,
+        'D["digital-economy-2024"]: the fact has no date',
+        1,
+    ),
+    (
+        "prose in Markdown and in HTML",
+        _write("templates/prose/en/paths.html.j2", b"<p>Training.</p>\n"),
+        "templates/prose/en/paths.md",
+        None,
+        "both paths.md and paths.html.j2 are here: keep one of them",
+        1,
+    ),
+    (
         "remote image",
         _replace(
-            "templates/prose/en/paths.html.j2",
-            "</p>",
-            '<img src="http://example.com/x.png" alt=""></p>',
+            "templates/prose/en/paths.md",
+            "Training",
+            '<img src="http://example.com/x.png" alt=""> Training',
         ),
-        "templates/prose/en/paths.html.j2",
+        "templates/prose/en/paths.md",
         0,
         "<img src> loads 'http://example.com/x.png' from outside the brief",
         1,
     ),
     (
+        "remote image in Markdown",
+        _replace(
+            "templates/prose/en/paths.md", "Training", "![](http://example.com/x.png) Training"
+        ),
+        "en report page",
+        None,
+        "<img src> loads 'http://example.com/x.png' from outside the brief",
+        2,
+    ),
+    (
         "file outside the project",
         _replace(
-            "templates/prose/en/paths.html.j2",
-            "</p>",
-            '<img src="file:///etc/hostname" alt=""></p>',
+            "templates/prose/en/paths.md",
+            "Training",
+            '<img src="file:///etc/hostname" alt=""> Training',
         ),
-        "templates/prose/en/paths.html.j2",
+        "templates/prose/en/paths.md",
         0,
         "<img src> loads 'file:///etc/hostname' from outside the brief",
         1,
@@ -359,8 +405,8 @@ def test_markup_in_a_fact_is_escaped(good: Path, tmp_path: Path) -> None:
         "label: {zh: 数字经济规模, en: Size of the digital economy}",
         'label: {zh: 数字经济规模, en: "Size <script>alert(1)</script> & more"}',
     )(project)
-    (project / "templates/prose/en/paths.html.j2").write_text(
-        '<p>{{ L["digital-economy-2023"] }}</p>\n', encoding="utf-8"
+    (project / "templates/prose/en/paths.md").write_text(
+        '{{ L["digital-economy-2023"] }}\n', encoding="utf-8"
     )
     result = CliRunner().invoke(app, ["build", "--project", str(project), "--lang", "en"])
     assert result.exit_code == 0, result.output

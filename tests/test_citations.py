@@ -146,7 +146,7 @@ def _edit(project: Path, rel: str, old: str, new: str) -> int:
 
 
 def test_a_footnote_without_a_fact_cannot_be_typed(example: Path, runner: CliRunner) -> None:
-    rel = "templates/prose/zh/background.html.j2"
+    rel = "templates/prose/zh/background.md"
     line = _edit(example, rel, "的结构。", '的结构。{{ N["example-bulletin"] }}')
     result = runner.invoke(app, ["check", "--project", str(example)])
     assert result.exit_code == 1
@@ -156,12 +156,10 @@ def test_a_footnote_without_a_fact_cannot_be_typed(example: Path, runner: CliRun
 
 
 def test_a_claim_names_a_fact_not_a_source(example: Path, runner: CliRunner) -> None:
-    rel = "templates/prose/en/background.html.j2"
-    _edit(example, rel, "This brief", '{% call claim("example-bulletin") %}This brief')
-    _edit(example, rel, "laid out.", "laid out.{% endcall %}")
-    _edit(
-        example, "templates/prose/en/challenges.html.j2", "talent-main-constraint", "talent-gap-x"
-    )
+    rel = "templates/prose/en/background.md"
+    _edit(example, rel, "This brief", "[This brief")
+    _edit(example, rel, "laid out.", "laid out](claim:example-bulletin).")
+    _edit(example, "templates/prose/en/challenges.md", "talent-main-constraint", "talent-gap-x")
     result = runner.invoke(app, ["check", "--project", str(example)])
     assert result.exit_code == 1
     assert "claim cites the source 'example-bulletin': cite a fact of that source" in result.output

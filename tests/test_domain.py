@@ -129,8 +129,8 @@ def _energy_project(root: Path, runner: CliRunner, extra: str = "") -> Path:
     charts = root / "charts" / "charts.yaml"
     charts.write_text(charts.read_text(encoding="utf-8") + CHARTS, encoding="utf-8")
     for lang, text in PROSE.items():
-        prose = root / "templates" / "prose" / lang / "progress.html.j2"
-        prose.write_text(prose.read_text(encoding="utf-8") + text, encoding="utf-8")
+        prose = root / "templates" / "prose" / lang / "progress.md"
+        prose.write_text(prose.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
     return root
 
 

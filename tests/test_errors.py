@@ -43,9 +43,9 @@ def test_a_user_error_keeps_its_exit_code(tmp_path: Path, runner: CliRunner) -> 
 def test_a_name_a_fact_has_nothing_under_names_the_template_line(
     example: Path, runner: CliRunner
 ) -> None:
-    prose = example / "templates/prose/en/background.html.j2"
+    prose = example / "templates/prose/en/background.md"
     lines = prose.read_text(encoding="utf-8").splitlines()
-    lines.append('<p>Dated {{ D["digital-economy-2024"] }}.</p>')
+    lines += ["", 'Dated {{ D["digital-economy-2024"] }}.']
     prose.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # The project's input is wrong: exit 1, from the build and from the check alike.
     for command in ("build", "check"):

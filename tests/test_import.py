@@ -124,9 +124,9 @@ def test_a_footnote_gives_the_page_its_quote_stands_on(
     )
     prose = example / "templates" / "prose"
     for lang, sentence in (("en", "Spodumene peaked at {}."), ("zh", "锂辉石精矿价格峰值为{}。")):
-        path = prose / lang / "progress.html.j2"
+        path = prose / lang / "progress.md"
         cited = sentence.format('{{ F["spodumene-peak"] }}')
-        path.write_text(path.read_text(encoding="utf-8") + f"<p>{cited}</p>\n", encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{cited}\n", encoding="utf-8")
     code, output = _run(runner, "build", "-p", str(example), "--lang", "all")
     assert code == 0, output
     en = (example / "build" / "en" / "example-brief.html").read_text(encoding="utf-8")

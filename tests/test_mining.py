@@ -118,7 +118,9 @@ def test_the_miner_reads_english_figures_with_units_qualifiers_and_kinds(tmp_pat
     assert found == [
         ("180,000 tonnes", 180_000, "t", "2023", "about", "actual",
          "lithium mine production rose to about 180,000 tonnes"),
-        ("$14,000", 14_000, "USD", "2023", "exact", "actual", "while prices fell to $14,000"),
+        # A price reads as one, per tonne (a compound unit), not as a sum of dollars.
+        ("$14,000 per tonne", 14_000, "USD/t", "2023", "exact", "actual",
+         "while prices fell to $14,000 per tonne"),
         ("70%", 70, "percent", None, "exact", "actual", "Congo mined 70%"),
         ("2.2 billion people", 2.2e9, "people", None, "about", "actual",
          "Some 2.2 billion people"),

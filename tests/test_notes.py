@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from htmlprose import html_prose
 from typer.testing import CliRunner
 
 from briefs.build.pipeline import check_project_files, rendered_pages
@@ -78,6 +79,12 @@ YEAR_ALONE = {
     "zh": '<p>第二集装箱码头预计于{{ Y["second-terminal-2026"] }}投入运营，'
     "届时码头压力将有所缓解。</p>",
 }
+
+
+@pytest.fixture()
+def example(example: Path) -> Path:
+    """The example project with its prose in HTML: these tests write HTML prose into it."""
+    return html_prose(example)
 
 
 def _add(project: Path, rel: str, text: str) -> int:

@@ -95,10 +95,10 @@ def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     charts = project / "charts" / "charts.yaml"
     charts.write_text(charts.read_text(encoding="utf-8") + CHART, encoding="utf-8")
     for lang in ("zh", "en"):
-        paths = project / "templates" / "prose" / lang / "paths.html.j2"
+        paths = project / "templates" / "prose" / lang / "paths.md"
         paths.write_text(
             paths.read_text(encoding="utf-8")
-            + '{% from "macros.html.j2" import figure %}\n'
+            + '\n{% from "macros.html.j2" import figure %}\n'
             + '<p>OUTLOOK {{ F["digital-economy-2027-forecast"] }}</p>\n'
             + '{{ figure(charts["outlook"], S) }}\n',
             encoding="utf-8",

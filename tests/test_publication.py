@@ -90,12 +90,13 @@ def test_contents_and_notes_follow_a_chapter_that_grows(
     # Pages more text in the first chapter: copies of a paragraph that cites a figure.
     prose = project / "templates/prose/en"
     cited = next(
-        m[0]
-        for path in sorted(prose.glob("*.html.j2"))
-        for m in re.finditer(r"<p>(?:(?!</p>).)*F\[.*?</p>", path.read_text("utf-8"), re.S)
+        paragraph
+        for path in sorted(prose.glob("*.md"))
+        for paragraph in path.read_text("utf-8").split("\n\n")
+        if "F[" in paragraph and not paragraph.startswith(("{", "<", "-"))
     )
-    first = prose / "background.html.j2"
-    first.write_text(first.read_text("utf-8") + (cited + "\n") * 25, encoding="utf-8")
+    first = prose / "background.md"
+    first.write_text(first.read_text("utf-8") + ("\n" + cited.strip() + "\n") * 25, "utf-8")
     result = runner.invoke(app, ["build", "--project", str(project), "--lang", "en"])
     assert result.exit_code == 0, result.output
 

@@ -87,13 +87,13 @@ def test_changed_fact_rebuilds_with_reason_and_lists_the_change(
 
 
 def test_other_language_prose_change_skips_this_language(built: Path, runner: CliRunner) -> None:
-    path = built / "templates/prose/en/paths.html.j2"
+    path = built / "templates/prose/en/paths.md"
     path.write_text(
         path.read_text(encoding="utf-8").replace("Training", "Skills training"), encoding="utf-8"
     )
     result = runner.invoke(app, ["build", "--project", str(built)])
     assert result.exit_code == 0, result.output
-    assert "rebuilt en: changed: templates/prose/en/paths.html.j2" in result.output
+    assert "rebuilt en: changed: templates/prose/en/paths.md" in result.output
     assert "skipped zh: unchanged" in result.output
     assert "charts: 0 drawn" in result.output, "a prose change redraws no chart"
 
@@ -104,7 +104,7 @@ def test_unchanged_pdf_is_kept_not_typeset_again(built: Path, runner: CliRunner)
     memo = built / "build/zh/example-brief-memo.pdf"
     report = built / "build/zh/example-brief.pdf"
     memo_before, report_before = memo.read_bytes(), report.read_bytes()
-    path = built / "templates/prose/zh/background.html.j2"
+    path = built / "templates/prose/zh/background.md"
     path.write_text(
         path.read_text(encoding="utf-8").replace("演示简报项目", "演示项目"), encoding="utf-8"
     )

@@ -189,7 +189,7 @@ def own_sections(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for lang in ("zh", "en"):
         prose = project / "templates" / "prose" / lang
         for name in ("background", "progress", "challenges", "paths"):
-            (prose / f"{name}.html.j2").unlink()
+            (prose / f"{name}.md").unlink()
         (prose / "context.html.j2").write_text(
             '{% from "macros.html.j2" import figure %}\n'
             '<p>CONTEXT-PROSE {{ F["digital-economy-2024"] }} {{ F["wire-exchange-2024"] }}</p>\n'

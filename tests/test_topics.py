@@ -235,10 +235,12 @@ TARGET = _fact(
 )
 PROSE = {
     "zh": '<p>{{ Y["br-default-rate-change"] }}违约率{{ F["br-default-rate-change"] }}，'
-    '铜价为{{ F["copper-price"] }}，使用率与目标相差{{ F["pix-gap-to-target"] }}。</p>\n',
+    '铜价为{{ F["copper-price"] }}，使用率与目标相差{{ F["pix-gap-to-target"] }}。'
+    '人才缺口约为{{ B["talent-gap"] }}。</p>\n',
     "en": '<p>In {{ Y["br-default-rate-change"] }} the default rate '
     '{{ F["br-default-rate-change"] }}, copper sold at {{ F["copper-price"] }}, and use of Pix '
-    'stood {{ F["pix-gap-to-target"] }} from its target.</p>\n',
+    'stood {{ F["pix-gap-to-target"] }} from its target. The talent gap is put at about '
+    '{{ B["talent-gap"] }}.</p>\n',
 }
 CHART = """
   - id: copper-prices
@@ -251,8 +253,10 @@ CHART = """
 
 
 def _html(project: Path, lang: str) -> str:
+    """The text a reader sees (figures keep their parts together with no-break spaces)."""
     (page,) = (project / "build" / lang).glob("*.html")
-    return visible_text(re.sub(r' title="[^"]*"', "", page.read_text(encoding="utf-8")))
+    text = visible_text(re.sub(r' title="[^"]*"', "", page.read_text(encoding="utf-8")))
+    return text.replace("\u00a0", " ")
 
 
 @pytest.fixture(scope="module")
@@ -262,8 +266,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     project = _project(tmp_path_factory.mktemp("topics") / "p", runner, _good_facts() + TARGET)
     (project / "facts" / "computed.yaml").write_text(COMPUTED, encoding="utf-8")
     for lang, text in PROSE.items():
-        prose = project / "templates" / "prose" / lang / "progress.html.j2"
-        prose.write_text(prose.read_text(encoding="utf-8") + text, encoding="utf-8")
+        prose = project / "templates" / "prose" / lang / "progress.md"
+        prose.write_text(prose.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
     charts = project / "charts" / "charts.yaml"
     charts.write_text(charts.read_text(encoding="utf-8") + CHART, encoding="utf-8")
     result = runner.invoke(app, ["build", "--project", str(project), "--variant", "report"])
@@ -275,6 +279,12 @@ def test_a_fall_reads_as_a_fall_in_prose(built: tuple[Path, dict[str, str]]) -> 
     zh, en = built[1]["zh"], built[1]["en"]
     assert "2023年违约率下降0.9个百分点" in zh
     assert "the default rate fell by 0.9 percentage points" in en
+
+
+def test_b_is_the_figure_without_its_qualifier(built: tuple[Path, dict[str, str]]) -> None:
+    zh, en = built[1]["zh"], built[1]["en"]
+    assert "人才缺口约为3万。" in zh
+    assert "The talent gap is put at about 30,000." in en
 
 
 def test_a_price_reads_per_unit_in_both_languages(built: tuple[Path, dict[str, str]]) -> None:

@@ -8,12 +8,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs.facts.inside import is_inside
+from briefs.facts.inside import check_links, is_inside
 from briefs.files import write_atomic
 from briefs.keys import code_version
 
 MANIFEST = ".brief-manifest.json"
 VARIANTS = ("report", "memo")
+FORMATS = ("html", "pdf", "docx")
 
 
 def _sha(path: Path) -> str:
@@ -51,6 +52,7 @@ class Plan:
     keys: dict[str, str]
     rebuild: dict[str, str] = field(default_factory=dict)
     skip: list[str] = field(default_factory=list)
+    formats: tuple[str, ...] = ()  # as asked on the command line; () for the project's default
 
 
 def _outputs_exist(out: Path, lang: str, names: list[str]) -> bool:
@@ -58,19 +60,25 @@ def _outputs_exist(out: Path, lang: str, names: list[str]) -> bool:
 
 
 def plan(
-    root: Path, out: Path, langs: tuple[str, ...], variants: tuple[str, ...], force: bool
+    root: Path,
+    out: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    force: bool,
+    formats: tuple[str, ...] = (),
 ) -> Plan:
     """Compare the inputs with the manifest of the last build in `out`."""
+    check_links(root)  # before anything of the project is read, even to hash it
     hashes = {str(p.relative_to(root)): _sha(p) for p in input_files(root)}
     env = os.environ.get("SOURCE_DATE_EPOCH", "")
     code = code_version()
     keys = {}
     for lang in langs:
         used = sorted((k, v) for k, v in hashes.items() if _uses(k, lang))
-        payload = json.dumps([code, env, variants, used])
+        payload = json.dumps([code, env, variants, formats, used])
         keys[lang] = hashlib.sha256(payload.encode()).hexdigest()[:20]
     previous = read_manifest(out)
-    result = Plan(hashes, keys)
+    result = Plan(hashes, keys, formats=formats)
     old_hashes: dict[str, str] = previous.get("hashes", {})
     for lang in langs:
         entry = previous.get("outputs", {}).get(lang, {})

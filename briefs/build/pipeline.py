@@ -22,9 +22,17 @@ from briefs.build.changes import (
     snapshot,
     write_snapshot,
 )
-from briefs.build.incremental import VARIANTS, Plan, plan, read_manifest, write_manifest
+from briefs.build.incremental import (
+    FORMATS,
+    VARIANTS,
+    Plan,
+    plan,
+    read_manifest,
+    write_manifest,
+)
 from briefs.charts import cache as charting
 from briefs.charts.describe import describe
+from briefs.charts.style import WIDTH_IN
 from briefs.compose.confine import templates_outside
 from briefs.compose.derive import Strings, derive, source_line
 from briefs.compose.render import (
@@ -48,6 +56,8 @@ from briefs.publish.typeset import Pdf, Typesetting
 LANGS = ("zh", "en")
 STYLESHEET = "style.css"
 STYLESHEETS = (STYLESHEET, "phone.css")
+# Charts in Word documents: PNG pictures at print resolution.
+WORD_DPI = 300
 
 
 @dataclass
@@ -138,7 +148,7 @@ def _fonts(project: Project, edition: Edition) -> FontSet:
     """Font subsets with every character the brief can print, the facts an edition removed
     (listed in its "what changed" box) included."""
     texts = [*project.inputs, *template_files(project.paths.templates)]
-    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css")]
+    texts = [p for p in texts if p.suffix in (".yaml", ".j2", ".html", ".css", ".md")]
     places = [c for f in project.facts.values() for c in f.countries]
     places += [c for chart in project.charts.values() for c in chart.countries]
     fact_units = [f.unit for f in project.facts.values() if f.unit]
@@ -236,16 +246,21 @@ def build(
     force: bool = False,
     planned: Plan | None = None,
     typesetter: Typesetter | None = None,
+    formats: tuple[str, ...] = (),
 ) -> BuildResult:
     """Build the requested languages and variants of the brief in `root` into `out`.
 
     Languages whose inputs are unchanged since the last build into `out` are skipped. A caller
     may pass its own `typesetter` (started early, or kept across builds); it is not closed here.
+    `formats` (html, pdf, docx) defaults to the project's `formats`.
     """
     for lang in langs:
         if lang not in LANGS:
             raise UsageError(f"unknown language '{lang}'; use zh, en or all")
-    todo = planned or plan(root, out, langs, variants, force)
+    for name in formats:
+        if name not in FORMATS:
+            raise UsageError(f"unknown format '{name}'; use html, pdf or docx (a comma list)")
+    todo = planned or plan(root, out, langs, variants, force, formats)
     if not todo.rebuild:
         return BuildResult(None, skipped=list(todo.skip))
     langs = tuple(lang for lang in langs if lang in todo.rebuild)
@@ -268,6 +283,7 @@ class Pages:
     files: dict[str, bytes | str] = field(default_factory=dict)
     printed: dict[str, bytes | str] = field(default_factory=dict)
     data: dict[str, Attached] = field(default_factory=dict)  # print page name -> attachment
+    docx: dict[str, bytes | str] = field(default_factory=dict)  # Word documents, by file name
 
 
 def _build(
@@ -280,6 +296,33 @@ def _build(
     todo: Plan,
     typesetter: Typesetter,
 ) -> BuildResult:
+    rendered = render_all(root, out, langs, variants, progress, todo, typesetter)
+    return write_all(rendered, out, variants, typesetter, todo, force)
+
+
+@dataclass
+class Rendered:
+    """Everything a build computes before it writes: the checked project and each language's
+    pages (`brief serve` shows the HTML from here before the PDFs are typeset)."""
+
+    project: Project
+    result: BuildResult
+    facts: dict[str, dict[str, Any]]  # the snapshot of the facts this build used
+    fonts: FontSet
+    pages: dict[str, Pages]
+    formats: tuple[str, ...]  # html, pdf, docx: what this build writes
+
+
+def render_all(
+    root: Path,
+    out: Path,
+    langs: tuple[str, ...],
+    variants: tuple[str, ...],
+    progress: Progress,
+    todo: Plan,
+    typesetter: Typesetter,
+) -> Rendered:
+    """Check the project, draw the charts missing from the cache and render every page."""
     progress("checking facts")
     project, report, _ = check_project_files(root)
     result = BuildResult(report, rebuilt=dict(todo.rebuild), skipped=list(todo.skip))
@@ -298,11 +341,39 @@ def _build(
         lang: render_pages(project, report, lang, variants, fonts, drawn, edition, result, progress)
         for lang in langs
     }
+    formats = todo.formats or tuple(project.brief.formats)
+    if "docx" in formats:
+        progress("writing Word documents")
+        for lang, page in pages.items():
+            page.docx = word_files(project, lang, variants, fonts, page)
+    return Rendered(project, result, current, fonts, pages, formats)
+
+
+def write_all(
+    rendered: Rendered,
+    out: Path,
+    variants: tuple[str, ...],
+    typesetter: Typesetter,
+    todo: Plan,
+    force: bool,
+) -> BuildResult:
+    """Typeset the PDFs and swap every language's finished folder in, under the output lock."""
+    project, result = rendered.project, rendered.result
     with lock(out):
         remove_stale_staging(out)
-        typeset_and_write(project, out, pages, variants, fonts, typesetter, todo, force, result)
-        write_snapshot(out / SNAPSHOT, current)
-        record_edition(out, project.brief.id, project.brief.as_of, current)
+        typeset_and_write(
+            project,
+            out,
+            rendered.pages,
+            (variants, rendered.formats),
+            rendered.fonts,
+            typesetter,
+            todo,
+            force,
+            result,
+        )
+        write_snapshot(out / SNAPSHOT, rendered.facts)
+        record_edition(out, project.brief.id, project.brief.as_of, rendered.facts)
     return result
 
 
@@ -380,6 +451,32 @@ def render_pages(
     return pages
 
 
+def word_files(
+    project: Project, lang: str, variants: tuple[str, ...], fonts: FontSet, page: Pages
+) -> dict[str, bytes | str]:
+    """Publish each variant's Word document: its page, charts as pictures, the facts it cites."""
+    from briefs.publish.docx import Picture, word_document
+
+    pictures = {
+        f"{chart.id}.svg": Picture(
+            charting.render_png(
+                chart, project.facts, lang, fonts, project.paths.cache, project.domain, WORD_DPI
+            ),
+            WIDTH_IN if chart.size == "full" else WIDTH_IN / 2,
+        )
+        for chart in project.charts.values()
+    }
+    return {
+        _name(project, variant, "docx"): word_document(
+            str(page.files[_name(project, variant, "html")]),
+            lang,
+            pictures,
+            page.data[_print_name(project, variant)],
+        )
+        for variant in variants
+    }
+
+
 def remove_stale_staging(out: Path) -> None:
     """Remove what a killed build left behind: staging folders and swapped-out old folders.
 
@@ -396,29 +493,25 @@ def typeset_and_write(
     project: Project,
     out: Path,
     pages: dict[str, Pages],
-    variants: tuple[str, ...],
+    asked: tuple[tuple[str, ...], tuple[str, ...]],
     fonts: FontSet,
     typesetter: Typesetter,
     todo: Plan,
     force: bool,
     result: BuildResult,
 ) -> None:
-    """Stage each language's folder, typeset its PDFs, and swap the folders in."""
+    """Stage each language's folder, typeset its PDFs, and swap the folders in.
+
+    `asked` is the variants and the formats built; the last outputs of the others are kept.
+    """
+    variants, formats = asked
     styles = {name: stylesheet(project.paths.templates, name) for name in STYLESHEETS}
     staging_dirs: dict[str, Path] = {}
-    carried: dict[str, list[str]] = {lang: [] for lang in pages}
     try:
         for lang, page in pages.items():
             staging = out / f".staging-{lang}-{os.getpid()}"
             staging_dirs[lang] = staging
-            _stage(staging, fonts, styles, page.files | page.printed)
-            # The variants not built this time keep their last outputs.
-            for variant in VARIANTS:
-                for ext in ("pdf", "html") if variant not in variants else ():
-                    old = out / lang / _name(project, variant, ext)
-                    if old.is_file():
-                        shutil.copyfile(old, staging / old.name)
-                        carried[lang].append(old.name)
+            _stage(staging, fonts, styles, page.files | page.printed | page.docx)
         typesetting = Typesetting(
             out, fonts, typesetter, read_manifest(out).get("outputs", {}), force
         )
@@ -434,31 +527,58 @@ def typeset_and_write(
             )
             for variant in variants
             for lang, page in pages.items()
+            if "pdf" in formats
         ]
         typesetting.run(pdfs, bases)
         for pdf in pdfs:
             result.outputs.append(Output(out / pdf.lang / pdf.name, pdf.pages, pdf.kept))
+        files: dict[str, list[str]] = {}
         for lang, page in pages.items():
-            for variant in variants:
-                result.outputs.append(Output(out / lang / _name(project, variant, "html")))
+            made = [_name(project, v, ext) for ext in FORMATS if ext in formats for v in variants]
+            result.outputs += [Output(out / lang / n) for n in made if not n.endswith(".pdf")]
             staging = staging_dirs[lang]
-            shutil.rmtree(staging / PRINT_DIR)
-            for name in page.printed:
-                (staging / name).unlink(missing_ok=True)
+            _unstage(staging, page, styles, "html" in formats)
+            carried = _carry(project, out / lang, staging, made, "html" in formats)
+            screen = list(page.files) if "html" in formats else []
+            files[lang] = screen + [n for n in made if not n.endswith(".html")] + carried
             swap_in(staging, out / lang)
-        write_manifest(
-            out,
-            todo,
-            {
-                lang: list(page.files) + _pdf_names(project, variants) + carried[lang]
-                for lang, page in pages.items()
-            },
-            {lang: typesetting.record(lang, pdfs) for lang in pages},
-        )
+        write_manifest(out, todo, files, {lang: typesetting.record(lang, pdfs) for lang in pages})
     finally:
         for staging in staging_dirs.values():
             if staging.exists():
                 shutil.rmtree(staging)
+
+
+def _unstage(staging: Path, page: Pages, styles: dict[str, str], html: bool) -> None:
+    """Remove the print pages from a staged folder, and the screen files if HTML was not asked."""
+    shutil.rmtree(staging / PRINT_DIR)
+    names = list(page.printed)
+    if not html:
+        names += [*page.files, "fonts.css", *styles]
+        shutil.rmtree(staging / "fonts")
+    for name in names:
+        (staging / name).unlink(missing_ok=True)
+
+
+def _carry(project: Project, old: Path, staging: Path, made: list[str], html: bool) -> list[str]:
+    """Keep the last outputs this build did not make: other variants and other formats.
+
+    Without HTML this time, the last HTML's charts, fonts and stylesheets stay beside it.
+    """
+    outputs = {_name(project, v, ext) for v in VARIANTS for ext in FORMATS}
+    carried: list[str] = []
+    if not old.is_dir():
+        return carried
+    for path in sorted(old.iterdir()):
+        if path.name in made or (staging / path.name).exists():
+            continue
+        if path.name in outputs or not html:
+            if path.is_dir():
+                shutil.copytree(path, staging / path.name)
+                continue
+            shutil.copyfile(path, staging / path.name)
+            carried.append(path.name)
+    return carried
 
 
 def _stage(
@@ -475,10 +595,6 @@ def _stage(
     for name, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
         (staging / name).write_bytes(data)
-
-
-def _pdf_names(project: Project, variants: tuple[str, ...]) -> list[str]:
-    return [_name(project, v, "pdf") for v in variants]
 
 
 def _print_name(project: Project, variant: str) -> str:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from briefs import __version__
-from briefs.charts.draw import draw_svg
+from briefs.charts.draw import draw_png, draw_svg
 from briefs.facts import model
 from briefs.facts.domain import Domain
 from briefs.files import write_atomic
@@ -79,3 +79,22 @@ def render_chart(
     write_atomic(printed, paper)
     write_atomic(web, screen)
     return screen, paper
+
+
+def render_png(
+    chart: model.Chart,
+    facts: dict[str, model.Fact],
+    lang: str,
+    fonts: FontSet,
+    cache: Path,
+    domain: Domain,
+    dpi: int,
+) -> bytes:
+    """Return a chart's PNG picture at `dpi` from the cache, or draw it into it."""
+    web, _ = _paths(chart, facts, lang, fonts, cache, domain)
+    path = web.with_name(f"{web.stem}-{dpi}dpi.png")
+    if path.exists():
+        return path.read_bytes()
+    picture = draw_png(chart, facts, lang, fonts, domain, dpi)
+    write_atomic(path, picture)
+    return picture

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from briefs.charts.kinds import (
@@ -65,9 +67,45 @@ def draw_svg(
 
     A missing glyph is an error.
     """
+    buffer, printed = io.BytesIO(), io.BytesIO()
+    with _figure(chart, facts, lang, fonts, domain, "svg") as (fig, rc):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        # For print, text stays text: WeasyPrint sets it in the brief's own fonts, which is
+        # several times faster than painting glyph outlines, and the text is searchable.
+        rc["svg.fonttype"] = "none"
+        fig.savefig(printed, format="svg", metadata={"Date": None, "Creator": None})
+    # matplotlib stamps ids from a salted hash; strip the remaining non-deterministic comment.
+    return _clean(buffer.getvalue()), _clean(printed.getvalue())
+
+
+def draw_png(
+    chart: model.Chart,
+    facts: dict[str, model.Fact],
+    lang: str,
+    fonts: FontSet,
+    domain: Domain,
+    dpi: int,
+) -> bytes:
+    """Draw one chart as a PNG picture at `dpi` (for Word, which shows no SVG without a PNG)."""
+    buffer = io.BytesIO()
+    with _figure(chart, facts, lang, fonts, domain, "agg") as (fig, _):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+@contextmanager
+def _figure(
+    chart: model.Chart,
+    facts: dict[str, model.Fact],
+    lang: str,
+    fonts: FontSet,
+    domain: Domain,
+    backend: str,
+) -> Iterator[tuple[Any, Any]]:
+    """The drawn figure and the live rc settings, with warnings (a missing glyph) as errors."""
     import matplotlib
 
-    matplotlib.use("svg", force=True)
+    matplotlib.use(backend, force=True)
     from matplotlib import font_manager
     from matplotlib.figure import Figure
 
@@ -87,7 +125,6 @@ def draw_svg(
         "hatch.linewidth": 0.6,
         "hatch.color": PALETTE[0],
     }
-    buffer, printed = io.BytesIO(), io.BytesIO()
     with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
         warnings.simplefilter("error")
         try:
@@ -96,15 +133,9 @@ def draw_svg(
             fig = Figure(figsize=(width, height), dpi=100)
             DRAWERS[chart.type](fig, chart, facts, lang, domain)
             fig.tight_layout(pad=0.4)
-            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-            # For print, text stays text: WeasyPrint sets it in the brief's own fonts, which is
-            # several times faster than painting glyph outlines, and the text is searchable.
-            matplotlib.rcParams["svg.fonttype"] = "none"
-            fig.savefig(printed, format="svg", metadata={"Date": None, "Creator": None})
+            yield fig, matplotlib.rcParams
         except (UserWarning, RuntimeWarning, ValueError) as exc:
             raise RenderError(f"chart '{chart.id}' ({lang}): {exc}") from None
-    # matplotlib stamps ids from a salted hash; strip the remaining non-deterministic comment.
-    return _clean(buffer.getvalue()), _clean(printed.getvalue())
 
 
 def _clean(svg: bytes) -> bytes:

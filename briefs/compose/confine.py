@@ -136,6 +136,6 @@ def templates_outside(templates: Path) -> list[Problem]:
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         if path.suffix == ".css":
             problems += css_outside(path.read_text(encoding="utf-8"), path)
-        elif path.suffix in (".j2", ".html"):
+        elif path.suffix in (".j2", ".html", ".md"):  # HTML written into Markdown prose too
             problems += html_outside(path.read_text(encoding="utf-8"), path)
     return problems

@@ -251,6 +251,8 @@ class FactTexts:
     labels: dict[str, str]
     # Tables and charts show a fall with its minus (−0.8); prose says it fell (figures).
     tabled: dict[str, Markup] = field(default_factory=dict)
+    # The figure without its qualifier, for a sentence that carries it (人口逾{{ B[...] }}).
+    bare: dict[str, Markup] = field(default_factory=dict)
 
 
 def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[Markup, ...]:
@@ -281,6 +283,10 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
         formed = _figure(fact, project, lang, title)
         if formed:
             texts.figures[fact.id] = formed[0]
+        if fact.value is not None and fact.unit is not None:
+            bare = project.domain.figure(fact.value, fact.unit, "exact", lang, prose=True)
+            css = f"fact kind-{fact.kind}"
+            texts.bare[fact.id] = _data(fact.value, [fact.id], title, bare, css)
         if fact.value is not None and fact.unit is not None and fact.value < 0:
             signed = project.domain.figure(fact.value, fact.unit, fact.approx, lang)
             texts.tabled[fact.id] = _data(
@@ -528,6 +534,7 @@ class View:
     S: dict[str, str]
     brief: dict[str, Any]
     F: Lookup
+    B: Lookup
     Y: Lookup
     D: Lookup
     T: dict[str, Markup]
@@ -585,6 +592,7 @@ def derive(project: Project, report: Report, lang: str, strings: Strings) -> Vie
             "value or date to show; cite its statement with T or claim",
             texts.figures | texts.spelled,
         ),
+        B=Lookup("B", "value to show (B is F without its qualifier)", texts.bare),
         Y=Lookup("Y", "period or date", _marked(texts.periods)),
         D=Lookup("D", "date (D is for events; use Y for a figure's period)", _marked(texts.dates)),
         T=texts.texts,

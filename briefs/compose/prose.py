@@ -15,6 +15,8 @@ _TAG = re.compile(r"<!--.*?-->|<[a-zA-Z/][^>]*>", re.S)
 _REFERENCE = re.compile(r"""\b[FYDT]\[\s*["']([^"']+)["']\s*\]""")
 _CLAIM = re.compile(r"""\bclaim\(([^)]*)\)""")
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
+# A Markdown link's address, `](…)`: not the author's words; `](claim:ids)` cites the facts.
+_MD_TARGET = re.compile(r"\]\(\s*(claim:)?([^)]*)\)")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def prose_lines(template: Path) -> list[ProseLine]:
     """The author's words on each line of a prose template (Jinja and HTML tags left out; what
     an expression prints becomes BREAK)."""
     source = template.read_text(encoding="utf-8")
-    words = _blank(_TAG, _blank(_JINJA, source, BREAK), "")
+    words = _blank(_TAG, _blank(_MD_TARGET, _blank(_JINJA, source, BREAK), "]"), "")
     lines = []
     for number, (raw, text) in enumerate(
         zip(source.splitlines(), words.splitlines(), strict=False), 1
@@ -44,17 +46,21 @@ def prose_lines(template: Path) -> list[ProseLine]:
         cites = {m[1] for m in _REFERENCE.finditer(raw)}
         for match in _CLAIM.finditer(raw):
             cites.update(_QUOTED.findall(match[1]))
+        for match in _MD_TARGET.finditer(raw):
+            if match[1]:
+                cites.update(i for i in match[2].split(",") if i)
         lines.append(ProseLine(template, number, html.unescape(text), frozenset(cites)))
     return lines
 
 
 def prose_templates(templates: Path) -> list[tuple[str, Path]]:
-    """The project's prose templates with their language: templates/prose/<lang>/*.html.j2."""
+    """The project's prose templates with their language: templates/prose/<lang>/*.html.j2 and
+    *.md."""
     root = templates / "prose"
     if not root.is_dir():
         return []
     return [
         (path.parent.name, path)
-        for path in sorted(root.glob("*/*.j2"))
-        if path.parent.name in ("zh", "en")
+        for path in sorted(root.glob("*/*"))
+        if path.parent.name in ("zh", "en") and path.suffix in (".j2", ".md")
     ]

@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from briefs import THEME
+from briefs.compose import markdown
 from briefs.compose.citations import CONTEXT_KEY, Citations, ProseCitations, cite_page
 from briefs.compose.confine import html_outside
 from briefs.errors import InputError, Problem, RenderError
@@ -24,9 +25,13 @@ from briefs.keys import code_version
 from briefs.numbers.formatting import message
 
 # Fact references in templates: F["id"], Y["id"], D["id"], T["id"], L["id"], claim("id", …).
-_REFERENCE = re.compile(r"""\b([FYDTL])\[\s*["']([^"']+)["']\s*\]""")
+_REFERENCE = re.compile(r"""\b([FBYDTL])\[\s*["']([^"']+)["']\s*\]""")
 _CLAIM = re.compile(r"""\bclaim\(([^)]*)\)""")
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
+# The short form of a claim in Markdown prose: [what the source says](claim:id-one,id-two).
+_MD_CLAIM = re.compile(r"\]\(\s*claim:([^)]*)\)")
+# Files that hold prose or layout, and so may cite facts.
+_TEMPLATE_SUFFIXES = (".j2", ".html", markdown.SUFFIX)
 # Footnotes typed by hand, as templates once did: they are generated now.
 _TYPED_NOTE = re.compile(r"""\bN\[\s*["']([^"']+)["']\s*\]""")
 
@@ -56,7 +61,8 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=[ProseCitations],
+        extensions=[markdown.MarkdownProse, ProseCitations],
+        finalize=markdown.hold,
     )
     # Interface strings with counts: {{ S.based_on | message(lang, n=6) }}.
     env.filters["message"] = _message
@@ -133,12 +139,33 @@ def cited_facts(templates: Path) -> set[str]:
     """The ids of every fact and computed figure the templates cite."""
     found: set[str] = set()
     for path in template_files(templates):
-        if path.suffix in (".j2", ".html"):
+        if path.suffix in _TEMPLATE_SUFFIXES:
             text = path.read_text(encoding="utf-8")
             found.update(match[2] for match in _REFERENCE.finditer(text))
             for match in _CLAIM.finditer(text):
                 found.update(_QUOTED.findall(match[1]))
+            for match in _MD_CLAIM.finditer(text):
+                found.update(_claim_ids(match[1]))
     return found
+
+
+def _claim_ids(text: str) -> list[str]:
+    return [i for i in text.split(",") if i]
+
+
+def _doubled_prose(templates: Path) -> list[Problem]:
+    """A prose file written both in Markdown and in HTML: which one counts is not clear."""
+    prose = templates / "prose"
+    if not prose.is_dir():
+        return []
+    return [
+        Problem(
+            f"both {md.name} and {md.stem}.html.j2 are here: keep one of them",
+            md,
+        )
+        for md in sorted(prose.rglob(f"*{markdown.SUFFIX}"))
+        if md.with_name(f"{md.stem}.html.j2").is_file()
+    ]
 
 
 def _close(name: str, known: set[str]) -> str:
@@ -152,10 +179,10 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
 
     Returns the number of fact references (figures and claims).
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = _doubled_prose(templates)
     count = 0
     for path in template_files(templates):
-        if path.suffix not in (".j2", ".html"):
+        if path.suffix not in _TEMPLATE_SUFFIXES:
             continue
         text = path.read_text(encoding="utf-8")
 
@@ -172,10 +199,17 @@ def check_references(templates: Path, known: set[str], sources: set[str]) -> int
                         line(match.start()),
                     )
                 )
-        for match in _CLAIM.finditer(text):
-            for fact_id in _QUOTED.findall(match[1]):
+        claims = [(m, _QUOTED.findall(m[1])) for m in _CLAIM.finditer(text)]
+        claims += [(m, _claim_ids(m[1]) or [""]) for m in _MD_CLAIM.finditer(text)]
+        for match, ids in claims:
+            for fact_id in ids:
                 count += 1
-                if fact_id in sources:
+                if any(c.isspace() for c in fact_id):
+                    message = (
+                        f"claim link '{match[0][1:]}' has a space in it: write "
+                        "[what the source says](claim:fact-id), ids separated by commas only"
+                    )
+                elif fact_id in sources:
                     message = (
                         f"claim cites the source '{fact_id}': cite a fact of that source, with "
                         "the quote that states the claim"
@@ -315,7 +349,7 @@ def _where(exc: BaseException) -> tuple[str, int] | None:
     where = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".j2", ".html")):
+        if filename.endswith(_TEMPLATE_SUFFIXES):
             where = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return where

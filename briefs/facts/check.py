@@ -172,8 +172,12 @@ def _check_brief(project: Project, sections: dict[str, str]) -> list[Problem]:
     for index, section in enumerate(project.brief.sections):
         for lang in model.LANGS:
             prose = Path("templates", "prose", lang, f"{section.id}.html.j2")
-            if not (project.paths.root / prose).is_file():
-                problem(f"section '{section.id}' has no prose: write {prose}", ("sections", index))
+            markdown = prose.with_name(f"{section.id}.md")
+            if not any((project.paths.root / p).is_file() for p in (prose, markdown)):
+                problem(
+                    f"section '{section.id}' has no prose: write {markdown} (or {prose.name})",
+                    ("sections", index),
+                )
     memo = project.brief.memo_chart
     if memo is not None and memo not in project.charts:
         problem(f"memo_chart names unknown chart '{memo}'", ("memo_chart",))

@@ -19,6 +19,7 @@ class Listed:
 
     id: str
     file: str
+    language: str
     date: str | None
     start: str | None
     end: str | None
@@ -75,6 +76,7 @@ def listing(root: Path) -> Listing:
             Listed(
                 str(item["id"]),
                 str(item["file"]),
+                _text(item.get("language")) or "zh",
                 _text(item.get("date")),
                 _text(excerpt.get("start")),
                 _text(excerpt.get("end")),

@@ -140,19 +140,14 @@ class Spaced:
     def flat_index(self, at: int) -> int:
         return self.flat[min(at, len(self.flat) - 1)] if self.flat else 0
 
-    def numbers(self) -> list[tuple[int, Stated]]:
-        """Every number reading.py finds in the text, with where it stands."""
+    def numbers(self, language: str) -> list[tuple[int, Stated]]:
+        """Every number reading.py finds in the text (read as `language` writes numbers), with
+        where it stands."""
         found = []
-        position = 0
-        for stated in numbers(self.text):
-            at = self.text.find(stated.text, position)
-            if at < 0:
-                continue
-            found.append((at, stated))
-            position = at + len(stated.text)
-            unit = re.compile(r"\s*" + re.escape(stated.unit)) if stated.unit else None
-            if unit and (skip := unit.match(self.text, position)):
-                position = skip.end()
+        for stated in numbers(self.text, language):
+            at = self.text.find(stated.text, stated.at[0])
+            if at >= 0 and not stated.year:
+                found.append((at, stated))
         return found
 
     def sentence(self, at: int) -> tuple[int, int]:
@@ -339,16 +334,19 @@ class Figure:
     quote: str = ""
 
 
-def figures(source_id: str, text: SourceText, date: str | None = None) -> list[Figure]:
+def figures(
+    source_id: str, text: SourceText, date: str | None = None, language: str = "zh"
+) -> list[Figure]:
     """Every figure the source's excerpt states, in order, in English or Chinese.
 
-    `date` is the source's publication date, which resolves 去年, 今年 and "last year".
+    `date` is the source's publication date, which resolves 去年, 今年 and "last year";
+    `language` the language it is written in, which says how it writes numbers.
     """
     spaced = Spaced.of(text)
     this_year = int(date[:4]) if date and date[:4].isdigit() else None
     return [
         found
-        for at, stated in spaced.numbers()
+        for at, stated in spaced.numbers(language)
         if (found := _figure(source_id, text, spaced, at, stated, this_year)) is not None
     ]
 
@@ -473,7 +471,7 @@ def coverage(project: Project, cited: set[str]) -> Coverage:
     result = []
     for src in project.brief.sources:
         text = texts[src.id]
-        found = figures(src.id, text, src.date)
+        found = figures(src.id, text, src.date, src.language)
         quotes = Quotes(by_source.get(src.id, []), text, src.language)
         result.append(
             SourceCoverage(src.id, len(found), [f for f in found if not quotes.captured(f)])

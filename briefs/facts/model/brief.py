@@ -97,7 +97,9 @@ SectionId = Annotated[str, Field(pattern=ID_PATTERN)]
 class Section(Strict):
     """A chapter of the report: its prose file, its heading and the facts that belong to it."""
 
-    id: SectionId = Field(description="Id: the prose is templates/prose/<lang>/<id>.html.j2.")
+    id: SectionId = Field(
+        description="Id: the prose is templates/prose/<lang>/<id>.md (or .html.j2)."
+    )
     heading: Text = Field(description="Heading in both languages (also in the contents).")
     also: list[SectionId] = Field(
         default_factory=list,
@@ -207,6 +209,13 @@ class DisplayUnits(Strict):
         return shown[index]
 
 
+Format = Literal["html", "pdf", "docx"]
+
+
+def _default_formats() -> list[Format]:
+    return ["html", "pdf"]
+
+
 class Brief(Strict):
     """The brief's identity, edition date and sources (facts/brief.yaml)."""
 
@@ -225,7 +234,7 @@ class Brief(Strict):
     sections: list[Section] = Field(
         min_length=1,
         description="The chapters of the report, in order; each is written in "
-        "templates/prose/<lang>/<id>.html.j2, and every fact names one in `section`.",
+        "templates/prose/<lang>/<id>.md (or .html.j2), and every fact names one in `section`.",
     )
 
     @field_validator("sections")
@@ -264,6 +273,13 @@ class Brief(Strict):
         None,
         description="Where the brief's information ends (YYYY, YYYY-MM or YYYY-MM-DD), shown "
         "apart from the edition date (default: the date of the newest source).",
+    )
+
+    formats: list[Format] = Field(
+        default_factory=_default_formats,
+        min_length=1,
+        description="What `brief build` writes when no --format is given: html, pdf, docx "
+        "(Word, for review rounds).",
     )
 
     @field_validator("information_cutoff")
