@@ -421,7 +421,7 @@ def check(
     """
     from briefs.build.pipeline import check_project_files, rendered_pages
     from briefs.compose.render import cited_facts
-    from briefs.sources.mining import coverage
+    from briefs.intake.mining import coverage
 
     loaded, report, refs = check_project_files(project.resolve(), strict)
     pages = sum(1 for _ in rendered_pages(loaded, report))
@@ -470,8 +470,8 @@ def extract(
     facts/brief.yaml's source list is read, so this works before the project checks
     (--missing compares with the facts, so they must load).
     """
-    from briefs.sources.listing import listing
-    from briefs.sources.mining import candidates, coverage, figures
+    from briefs.intake.listing import listing
+    from briefs.intake.mining import candidates, coverage, figures
 
     listed = listing(project.resolve())
     src = listed.source(source)
@@ -506,9 +506,9 @@ def import_source(
     import re
 
     from briefs.errors import UsageError
+    from briefs.intake.mining import figures
+    from briefs.intake.register import register
     from briefs.sources.importing import import_document
-    from briefs.sources.mining import figures
-    from briefs.sources.register import register
     from briefs.sources.text import read_source
 
     if not file.is_file() and (project / file).is_file():

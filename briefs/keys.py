@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -23,8 +24,16 @@ def key(*pieces: str | bytes) -> str:
 
 def code_version() -> str:
     """The package version plus a hash of its code and theme, so that an upgrade rebuilds."""
+    files = [*sorted(_CODE.rglob("*.py")), *sorted(p for p in THEME.rglob("*") if p.is_file())]
+    # Reading every file again for each chart's key cost a save in `brief serve` about 7%; a
+    # file's size and modification time tell when it must be read again.
+    stamps = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    return _hashed(stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _hashed(stamps: tuple[tuple[Path, int, int], ...]) -> str:
     h = hashlib.sha256(__version__.encode())
-    theme = sorted(p for p in THEME.rglob("*") if p.is_file())
-    for path in [*sorted(_CODE.rglob("*.py")), *theme]:
+    for path, _, _ in stamps:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from htmlprose import html_prose
 from typer.testing import CliRunner
 
 from briefs.cli import app
@@ -38,6 +39,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("hostile") / "example"
     runner = CliRunner()
     assert runner.invoke(app, ["new", str(project)]).exit_code == 0
+    html_prose(project)  # the attacks below are written in HTML prose
     result = runner.invoke(app, ["build", "--project", str(project), "--lang", "en"])
     assert result.exit_code == 0, result.output
     return project
@@ -119,6 +121,12 @@ def test_templates_include_nothing_from_outside(project: Path, tag: str) -> None
     _refused(project, "templates/report.html.j2:1", "is in neither the project nor the theme")
 
 
+def _file_line(project: Path) -> int:
+    """The line of facts/brief.yaml that names the example's source file."""
+    text = (project / "facts/brief.yaml").read_text(encoding="utf-8")
+    return text[: text.index("file: sources/example.txt")].count("\n") + 1
+
+
 def test_a_source_outside_the_project_is_refused(project: Path, outside: Path) -> None:
     brief = project / "facts/brief.yaml"
     text = brief.read_text(encoding="utf-8")
@@ -172,7 +180,7 @@ def test_a_source_that_is_not_text_says_how_to_convert_it(
     project: Path, content: bytes, kind: str
 ) -> None:
     (project / SOURCE).write_bytes(content)
-    out = _refused(project, "brief.yaml:35:", kind, "check")
+    out = _refused(project, f"brief.yaml:{_file_line(project)}:", kind, "check")
     assert "brief import facts/sources/example.txt" in out
 
 
@@ -184,7 +192,10 @@ def test_a_100_mb_source_is_refused_in_bounded_time_and_memory(project: Path) ->
         handle.write(line * (100_000_000 // len(line)))
     result = _limited(["check", "--project", str(project)])
     assert result.returncode == 1, result.stderr
-    assert "brief.yaml:35" in result.stderr and "bytes; brief reads sources up to" in result.stderr
+    assert (
+        f"brief.yaml:{_file_line(project)}:" in result.stderr
+        and "bytes; brief reads sources up to" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

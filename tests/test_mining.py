@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from briefs.cli import app
 from briefs.compose.render import cited_facts
 from briefs.facts.project import load_project
-from briefs.sources.mining import coverage, figures
+from briefs.intake.mining import coverage, figures
 from briefs.sources.text import read_source
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -342,3 +342,15 @@ def test_a_command_that_writes_nothing_does_not_speak_of_outputs(
     assert result.exit_code != 0
     assert "not empty" in result.output
     assert "last good outputs" not in result.output
+
+
+def test_extract_reads_a_portuguese_source_in_portuguese(tmp_path: Path, runner: CliRunner) -> None:
+    project = _project(tmp_path / "p", runner, _good_facts())
+    result = runner.invoke(app, ["extract", "src-pt", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    drafted = result.output
+    assert "value: 1234560000000\n    unit: BRL" in drafted
+    assert "quote: os pagamentos instantâneos somaram R$ 1.234,56 bilhões" in drafted
+    assert "value: 47.3\n    unit: percent" in drafted
+    assert "value: -0.9\n    unit: points" in drafted
+    assert "value: 56\n" not in drafted and "value: 1.234\n" not in drafted

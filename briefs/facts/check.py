@@ -17,6 +17,7 @@ from briefs.facts.loader import Loc, load_yaml
 from briefs.facts.places import country_warnings
 from briefs.facts.project import BRIEF_FILE, Project
 from briefs.facts.typed import text_numbers
+from briefs.facts.where import Where
 from briefs.numbers.formatting import count, message
 from briefs.numbers.reading import describe, numbers, states
 from briefs.sources.text import SourceText, flatten, read_source
@@ -191,28 +192,6 @@ def _check_brief(project: Project, sections: dict[str, str]) -> list[Problem]:
         if timeline.chart is not None and timeline.chart not in project.charts:
             problem(f"timeline: unknown chart '{timeline.chart}'", ("timeline", "chart"))
     return problems
-
-
-@dataclass(frozen=True)
-class Where:
-    """What every check reads: the project, its source texts and section names, and how to
-    locate a problem in the project's files."""
-
-    project: Project
-    texts: dict[str, SourceText]
-    sections: dict[str, str]
-
-    @property
-    def sources(self) -> dict[str, model.Source]:
-        return {s.id: s for s in self.project.brief.sources}
-
-    def problem(self, item_id: str, message: str, field_path: str | Loc | None = None) -> Problem:
-        file, line, column = self.project.locate(item_id, field_path)
-        return Problem(message, file, line, column, item_id)
-
-    def unknown_section(self, name: str) -> str:
-        known = ", ".join(sorted(self.sections))
-        return f"unknown section '{name}'; the sections in facts/brief.yaml are: {known}"
 
 
 def read_texts(project: Project) -> tuple[dict[str, SourceText], list[Problem]]:

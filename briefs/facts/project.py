@@ -15,10 +15,10 @@ from pydantic_core import ErrorDetails
 
 from briefs.errors import InputError, Problem, UsageError
 from briefs.facts import model
+from briefs.facts.blanks import blanks
 from briefs.facts.domain import Domain
 from briefs.facts.inside import check_links
 from briefs.facts.loader import Document, Loc, load_yaml
-from briefs.sources.register import blanks
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from briefs.errors import Problem
 from briefs.facts import model
+from briefs.facts.where import Where
 from briefs.numbers.reading import Stated, agrees, normalise, numbers, pint_convert
-
-if TYPE_CHECKING:  # the check imports this module; this one only names its Where
-    from briefs.facts.check import Where
 
 # Digits that are part of a name or an ordinal, not a figure: 5G, G20, COVID-19, 4th, 第4届,
 # 10+3; and "Industry 4.0" or 工业4.0, a version after its word.

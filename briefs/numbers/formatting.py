@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from babel import Locale
 from babel.dates import format_date as babel_date
@@ -23,8 +23,17 @@ from num2words import num2words
 
 from briefs.numbers import units
 
-if TYPE_CHECKING:  # formatting is below the models; it only names their display-unit type
-    from briefs.facts import model
+
+class DisplayUnit(Protocol):
+    """What formatting needs of a display unit (the models' DisplayUnit has it): the unit a
+    figure is shown in, and the word written for it, if not CLDR's."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def name(self) -> str | None: ...
+
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
 Length = Literal["short", "long"]
@@ -84,7 +93,7 @@ _HALF = {"H1": ("上半年", "H1"), "H2": ("下半年", "H2")}
 _ZH_DIGITS = "〇一两三四"
 
 
-def emitted_text(shown: Iterable[tuple[str, model.DisplayUnit | None]] = ()) -> str:
+def emitted_text(shown: Iterable[tuple[str, DisplayUnit | None]] = ()) -> str:
     """Every fixed string this module can put into a brief (for font subsetting).
 
     `shown` lists the project's units (with the unit each is shown in), whose names the
@@ -186,7 +195,7 @@ def _cldr_id(unit: str, lang: str) -> str | None:
 
 
 def _physical(
-    value: float, unit: str, lang: str, shown: model.DisplayUnit | None
+    value: float, unit: str, lang: str, shown: DisplayUnit | None
 ) -> tuple[float, str, str | None]:
     """The value in the unit it is shown in, that unit's written name, and its CLDR id if the
     name is CLDR's (Chinese reads CLDR's long names, 千瓦, English its symbols, kW)."""
@@ -207,7 +216,7 @@ def figure(
     unit: str,
     approx: str,
     lang: str,
-    shown: model.DisplayUnit | None = None,
+    shown: DisplayUnit | None = None,
     prose: bool = False,
 ) -> str:
     """Format a figure with unit and qualifier: 超过2630亿美元 / more than US$263 billion.
@@ -269,7 +278,7 @@ def _per(amount: str, bottom: str, lang: str) -> str:
 
 
 def _compound(
-    value: float, unit: str, lang: str, shown: model.DisplayUnit | None, qualifier: str = ""
+    value: float, unit: str, lang: str, shown: DisplayUnit | None, qualifier: str = ""
 ) -> str:
     """A price, rate or density in the unit the project shows it in (USD/t as US$ per kt)."""
     target = shown.unit if shown else unit
@@ -282,7 +291,7 @@ def _compound(
     return _per(qualifier + amount, bottom, lang)
 
 
-def quantity(value: float, unit: str, lang: str, shown: model.DisplayUnit | None = None) -> str:
+def quantity(value: float, unit: str, lang: str, shown: DisplayUnit | None = None) -> str:
     """Format a value in its unit, without a qualifier: 1250万千瓦 / 12.5 GW / €3.2 billion."""
     if units.split(unit):
         return _compound(value, unit, lang, shown)
@@ -318,13 +327,13 @@ def scale(top: float, lang: str) -> tuple[str, float]:
     return "", 1.0
 
 
-def shown_value(value: float, unit: str, shown: model.DisplayUnit | None) -> float:
+def shown_value(value: float, unit: str, shown: DisplayUnit | None) -> float:
     """The value in the unit the project shows it in (only physical quantities convert)."""
     return units.convert(value, unit, shown.unit) if shown else value
 
 
 def axis_label(
-    unit: str, top: float, lang: str, shown: model.DisplayUnit | None = None
+    unit: str, top: float, lang: str, shown: DisplayUnit | None = None
 ) -> tuple[str, float]:
     """A chart axis's unit and the divisor of its values: 亿美元 / US$ billion, 万千瓦 / GW.
 

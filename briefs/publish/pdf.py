@@ -106,6 +106,25 @@ def _font_timestamps(data: Attached | None) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+def _attached(data: Attached | None) -> list[Any]:
+    """The PDF/A-3 associated file (the facts the page cites), dated by the edition."""
+    from weasyprint import Attachment
+
+    if data is None:
+        return []
+    when = dt.datetime.fromisoformat(data.created).replace(tzinfo=dt.UTC)
+    return [
+        Attachment(
+            string=data.content,
+            name=data.name,
+            description=data.description,
+            created=when,
+            modified=when,
+            relationship="Data",
+        )
+    ]
+
+
 def html_to_pdf(
     html_path: Path,
     pdf_path: Path,
@@ -122,7 +141,7 @@ def html_to_pdf(
     messages (the file name by default).
     """
     label = label or html_path.name
-    from weasyprint import CSS, HTML, Attachment
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     patches.apply()
@@ -138,22 +157,9 @@ def html_to_pdf(
         )
         document.metadata = patches.archival_metadata(document.metadata)
         document.metadata.xmp_metadata.append(UA_XMP)
-        attachments = []
-        if data is not None:
-            when = dt.datetime.fromisoformat(data.created).replace(tzinfo=dt.UTC)
-            attachments.append(
-                Attachment(
-                    string=data.content,
-                    name=data.name,
-                    description=data.description,
-                    created=when,
-                    modified=when,
-                    relationship="Data",
-                )
-            )
         with _font_timestamps(data):
             document.write_pdf(
-                str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=attachments
+                str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=_attached(data)
             )
     finally:
         logger.removeHandler(handler)

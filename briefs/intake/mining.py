@@ -10,6 +10,7 @@ import yaml
 
 from briefs.facts import model
 from briefs.facts.project import Project
+from briefs.numbers import units
 from briefs.numbers.reading import UNIT_NAMES, Stated, numbers, states
 from briefs.numbers.units import check as check_unit
 from briefs.numbers.units import physical
@@ -209,7 +210,10 @@ def read_figure(text: str, at: int, stated: Stated) -> _Read | None:
     prev = text[at - 1 : at]
     end = at + len(stated.text)
     chinese = not stated.text[0].isdigit()
-    if prev and ((prev.isalnum() and not is_wide(prev)) or prev in "_.-/[第:+#@%"):
+    glued_mark = stated.mark == "N"  # Nigerian usage glues the naira's N to the digits
+    if prev and (
+        (prev.isalnum() and not is_wide(prev) and not glued_mark) or prev in "_.-/[第:+#@%"
+    ):
         return None
     if re.match(r"[\d/_%]\s", text[max(0, at - 2) : at]):
         return None  # 674 909: a number broken across a line, as in a URL
@@ -225,6 +229,14 @@ def read_figure(text: str, at: int, stated: Stated) -> _Read | None:
         return None
     unit, stop = after
     start = at
+    # What reading.py read around the number in the source's language: percentage points and
+    # percent ("0,9 ponto percentual"), a currency it names (R$ 1.234,56, 250 reais, ₦2.3qd).
+    unit = stated.measure or unit
+    named = units.numerator(unit) if unit else None
+    if stated.currency and len(stated.currency) == 1 and named not in stated.currency:
+        unit = next(iter(stated.currency))
+        mark = text.rfind(stated.mark or "", max(0, at - 6), at)
+        start = mark if stated.mark and mark >= 0 else at
     sign = _SIGN.search(text[max(0, at - 4) : at])
     if sign:
         start = at - len(sign[0])
@@ -238,7 +250,9 @@ def read_figure(text: str, at: int, stated: Stated) -> _Read | None:
         return None  # a year, not a figure
     if chinese and not _counts(text[max(0, at - 2) : at], stated, unit):
         return None
-    return _Read(start, text[start:stop].strip(), stated.value, unit or "count", stop)
+    # A fall the source states ("caiu 0,9", 下降0.8) is drafted as a negative value.
+    value = -stated.value if stated.falls and stated.value > 0 else stated.value
+    return _Read(start, text[start:stop].strip(), value, unit or "count", stop)
 
 
 def _counts(before: str, stated: Stated, unit: str | None) -> bool:
@@ -301,9 +315,20 @@ def nearest_year(sentence: str, at: int, this_year: int | None) -> str | None:
     return min(years)[2] if years else None
 
 
+def _clause_mark(text: str, mark: str, begin: int, at: int) -> int:
+    """Where the last clause mark before `at` stands; a comma between digits is a decimal or
+    group sign (1.234,56; 47,3%), not the end of a clause."""
+    found = text.rfind(mark, begin, at)
+    while found > begin and mark == "," and text[found - 1 : found].isdigit():
+        if not text[found + 1 : found + 2].isdigit():
+            break
+        found = text.rfind(mark, begin, found)
+    return found
+
+
 def cut_quote(text: str, begin: int, at: int, end: int) -> str:
     """A short verbatim quote ending with the figure, starting where a word or clause starts."""
-    clause = max(begin, *(text.rfind(c, begin, at) + 1 for c in _CLAUSES))
+    clause = max(begin, *(_clause_mark(text, c, begin, at) + 1 for c in _CLAUSES))
     if not is_wide(text[at - 1 : at] or "a") and not any(is_wide(c) for c in text[clause:at]):
         words = text[clause:at].split(" ")
         start = at - len(" ".join(words[-QUOTE_WORDS - 1 :]))

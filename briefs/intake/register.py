@@ -10,20 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefs.errors import InputError, Problem, UsageError
-from briefs.facts.loader import Document, load_yaml
+from briefs.errors import InputError, UsageError
+from briefs.facts.blanks import BLANK
+from briefs.facts.loader import load_yaml
 from briefs.files import write_atomic
 from briefs.sources.importing import Imported
 
 # What an import writes where the document does not state a citation field.
-BLANK = "TODO"
 _NAMES = ("title", "author", "publisher")
-_HINTS = {
-    "title": "the document's title",
-    "author": "its author(s), or delete the line if it names none",
-    "publisher": "the publisher, journal (with its issue) or web site",
-    "date": 'its publication date, "YYYY", "YYYY-MM" or "YYYY-MM-DD"',
-}
 
 
 @dataclass(frozen=True)
@@ -156,29 +150,3 @@ def _complete(named: Any, fresh: Any) -> None:
 
 def _rel(path: Path, facts: Path) -> str:
     return path.relative_to(facts).as_posix()
-
-
-def blanks(doc: Document) -> list[Problem]:
-    """The citation fields of brief.yaml's sources still TODO, each with its line."""
-    problems: list[Problem] = []
-    sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
-    for index, src in enumerate(sources if isinstance(sources, list) else []):
-        if not isinstance(src, dict):
-            continue
-        for name, hint in _HINTS.items():
-            value = src.get(name)
-            values = value.items() if isinstance(value, dict) else [(None, value)]
-            for key, text in values:
-                if isinstance(text, str) and text.strip().upper().startswith(BLANK):
-                    loc = ("sources", index, name) + ((key,) if key else ())
-                    line, column = doc.where(loc)
-                    problems.append(
-                        Problem(
-                            f"source '{src.get('id')}': `{name}` is a blank left by `brief "
-                            f"import`: write {hint}",
-                            doc.path,
-                            line,
-                            column,
-                        )
-                    )
-    return problems

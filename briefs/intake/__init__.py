@@ -1,0 +1,1 @@
+"""Turn documents as they arrive into registered sources, and sources into candidate facts."""
