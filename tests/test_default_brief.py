@@ -172,7 +172,7 @@ def test_every_call_has_a_cited_fact_and_every_cited_source_a_call(out: Path) ->
         for phrase in (
             [
                 "稳居全球第二",
-                "丧失规则制定的话语权乃至参与权",
+                "在规则制定中失去话语权",
                 "失去规则制定的话语权",
                 "保护主义的理由",
             ]
@@ -195,6 +195,13 @@ def test_data_note_shows_conflicts_and_passed_forecasts(out: Path) -> None:
     note = html[html.index('id="sec-data-note"') : html.index('id="sec-references"')]
     assert "超过6.6亿" in note and "近7亿" in note
     assert 'data-fact="asean-digital-economy-gdp-share-2025-forecast"' in note
+    # A recomputation reads as a sentence, the source's figure kept as a fact element, not escaped.
+    recheck = re.search(
+        r"来源为(<data [^>]*>.{0,40}?</data>)，按构成数据重算为1.9倍，两者相符", note
+    )
+    assert recheck and "近2倍" in recheck[1]
+    assert 'data-fact="asean-funded-startups-increase-2015-2021"' in recheck[1]
+    assert "&lt;data" not in note
     en = _html(out, "en")
     assert "Forecasts, targets and plans whose year has passed" in en
 

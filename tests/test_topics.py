@@ -312,8 +312,8 @@ def test_a_target_is_shown_against_its_outcome(built: tuple[Path, dict[str, str]
 
 def test_a_fall_keeps_its_minus_in_the_data_note(built: tuple[Path, dict[str, str]]) -> None:
     zh, en = (re.sub(r"\s+", " ", built[1][lang]) for lang in ("zh", "en"))
-    assert "−0.9 percentage points → −0.9 percentage points (agrees" in en
-    assert "−0.9个百分点 → −0.9个百分点（与重算结果一致）" in zh
+    assert "stated as −0.9 percentage points; recomputed from its components, −0.9 percentage" in en
+    assert "来源为−0.9个百分点，按构成数据重算为−0.9个百分点，两者相符" in zh
 
 
 def test_a_price_chart_names_its_axis(built: tuple[Path, dict[str, str]]) -> None:

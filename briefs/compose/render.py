@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from briefs import THEME
 from briefs.compose import markdown
@@ -65,10 +65,18 @@ def environment(templates: Path, cache: Path | None = None) -> jinja2.Environmen
         finalize=markdown.hold,
     )
     # Interface strings with counts: {{ S.based_on | message(lang, n=6) }}.
-    env.filters["message"] = message
+    env.filters["message"] = _message
     # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace) are not documented.
     env.globals.clear()
     return env
+
+
+def _message(pattern: str, lang: str, **values: int | str) -> Markup:
+    """An interface string filled in as markup: a figure given as a value keeps its element."""
+    escaped = {
+        name: value if isinstance(value, int) else escape(value) for name, value in values.items()
+    }
+    return Markup(message(str(escape(pattern)), lang, **escaped))
 
 
 def _read_strings(path: Path) -> dict[str, str]:
