@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # The default theme: page templates, stylesheets and interface strings (see briefs.compose.render).
 # It is named here so that deciding whether to rebuild (briefs.build.incremental) imports nothing
