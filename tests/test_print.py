@@ -60,7 +60,7 @@ def test_a_cutoff_day_reads_on(example: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["build", "--project", str(example), "--lang", "en"])
     assert result.exit_code == 0, result.output
     en = (example / "build/en/example-brief.html").read_text(encoding="utf-8")
-    assert "The information in this brief ends on 14 March 2025," in _text(en)
+    assert "The information in this brief ends on 14 March 2025;" in _text(en)
 
 
 def _add_cobalt(example: Path, code: str) -> None:
@@ -144,3 +144,15 @@ def test_a_group_the_brief_uses_is_spelled_out(example: Path, runner: CliRunner)
     zh = _text((example / "build/zh/example-brief.html").read_text(encoding="utf-8"))
     assert "Lithium triangle: Argentina, Bolivia and Chile." in en
     assert "锂三角包括阿根廷、玻利维亚和智利。" in zh
+
+
+def test_a_cutoff_set_before_a_source_is_warned_and_not_called_its_date(
+    example: Path, runner: CliRunner
+) -> None:
+    _append(example / "facts/brief.yaml", 'information_cutoff: "2025-01"\n')
+    result = runner.invoke(app, ["build", "--project", str(example), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "after information_cutoff 2025-01" in result.output
+    en = _text((example / "build/en/example-brief.html").read_text(encoding="utf-8"))
+    assert "The information in this brief ends in January 2025; later events" in en
+    assert "publication date of its newest source" not in en

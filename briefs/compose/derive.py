@@ -488,6 +488,8 @@ def masthead(project: Project, lang: str) -> dict[str, Any]:
         "cutoff_iso": brief.cutoff,
         # English says "on 11 March 2026" but "in November 2025" and "in 2025".
         "cutoff_on": "" if lang == "zh" else ("on" if len(brief.cutoff) == 10 else "in"),
+        # Set in brief.yaml, the cut-off is not "the publication date of the newest source".
+        "cutoff_set": brief.information_cutoff is not None,
         "source_count": len(brief.sources),
         "document_count": len({s.file for s in brief.sources}),
         "shared_documents": shared_documents(project, lang),

@@ -360,7 +360,7 @@ def _tally(where: Where) -> Report:
         rechecks=rechecks,
         conflicts=sorted((a, b) for a, b in conflicts),
         due=[f.id for f in facts.values() if is_due(f, project.brief.as_of)],
-        warnings=country_warnings(project),
+        warnings=country_warnings(project) + _after_cutoff(project),
         pages=_pages(where, quoted),
     )
 
@@ -374,6 +374,24 @@ def _pages(where: Where, quoted: list[model.Fact]) -> dict[str, str]:
         if page is not None:
             pages[fact.id] = page
     return pages
+
+
+def _after_cutoff(project: Project) -> list[Problem]:
+    """Sources dated after a cut-off set in brief.yaml: their facts may report later events."""
+    brief = project.brief
+    cutoff = brief.information_cutoff
+    if cutoff is None:
+        return []
+    listing = project.paths.facts / BRIEF_FILE
+    return [
+        Problem(
+            f"source '{src.id}' is dated {src.date}, after information_cutoff {cutoff}: move the "
+            "cut-off, or make sure its facts report nothing later",
+            listing,
+        )
+        for src in brief.sources
+        if src.date[: len(cutoff)] > cutoff[: len(src.date)]
+    ]
 
 
 def check_project(project: Project) -> Report:
