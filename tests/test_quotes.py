@@ -141,3 +141,17 @@ def test_width_and_spaces_do_not_matter_but_the_excerpt_does(
     output = _check(example, runner)
     assert "[digital-economy-2023] the quote is not in source 'example-bulletin'" in output
     assert "it stands on line 3 of the file, outside the source's excerpt" in output
+
+
+def test_a_rate_is_stated_per_the_unit_the_quote_names() -> None:
+    from briefs.numbers.reading import states
+
+    for quote, language in (
+        ("Skipjack fetched US$1,650 per tonne in 2024", "en"),
+        ("鲣鱼价格为每吨1650美元", "zh"),
+        ("US$1,650/t", "en"),
+    ):
+        assert states(1650, quote, "USD/t", language=language), quote
+        assert not states(1650, quote, "USD/kg", language=language), quote
+    assert states(1.65, "US$1.65 per kg", "USD/kg")
+    assert states(12500, "US$12,500 per person", "USD/person")

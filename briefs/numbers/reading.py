@@ -413,8 +413,36 @@ def states(
     convert: Converter = pint_convert,
     language: str = "en",
 ) -> bool:
-    """Whether the quote states `value`, within the rounding of the number's last digit."""
-    return any(agrees(value, stated, unit, convert) for stated in numbers(quote, language))
+    """Whether the quote states `value`, within the rounding of the number's last digit (and,
+    for a rate such as USD/t, per the unit the quote names: "per tonne" is not USD/kg)."""
+    text = normalise(quote)
+    return any(
+        agrees(value, stated, unit, convert) and not _other_per(text, stated, unit)
+        for stated in numbers(quote, language)
+    )
+
+
+_PER_AFTER = re.compile(r"\s*(?:[A-Za-z]*\s)?(?:per|a|an|/)\s?([A-Za-z]+)")
+_PER_BEFORE = re.compile(r"每([\u4e00-\u9fff]{1,4}?)$")
+
+
+def _other_per(text: str, stated: Stated, unit: str | None) -> bool:
+    """Whether the quote writes the number per a unit other than the fact's denominator: "US$1,650
+    per tonne" or 每吨 against USD/kg. A per-unit of another kind (per person) or none says
+    nothing against it."""
+    parts = units.split(unit) if unit else None
+    ours = units.physical(parts[1]) if parts else None
+    if parts is None or ours is None:
+        return False
+    after = _PER_AFTER.match(text, stated.at[1])
+    before = _PER_BEFORE.search(text[: stated.at[0]].rstrip("$€£¥R US"))
+    written = after[1] if after else before[1] if before else None
+    if written is None:
+        return False
+    theirs = units.physical(written)
+    if theirs is None or theirs.dimensionality != ours.dimensionality:
+        return False
+    return pint_convert(1.0, written, parts[1]) != 1.0
 
 
 def agrees(
