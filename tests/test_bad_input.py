@@ -92,6 +92,18 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
     ),
     ("empty file", _write(FACTS, b""), FACTS, 0, "the file is empty", 1),
     (
+        "comma before one word in an inline text",
+        _replace(
+            FACTS,
+            "en: Size of the digital economy}",
+            "en: Size of the digital economy, Kiribati}",
+        ),
+        FACTS,
+        0,
+        "a comma inside { } starts a new entry: put the whole text in quotes",
+        1,
+    ),
+    (
         "comma in an inline text",
         _replace(
             FACTS,

@@ -155,3 +155,23 @@ def test_a_rate_is_stated_per_the_unit_the_quote_names() -> None:
         assert not states(1650, quote, "USD/kg", language=language), quote
     assert states(1.65, "US$1.65 per kg", "USD/kg")
     assert states(12500, "US$12,500 per person", "USD/person")
+
+
+def test_a_right_number_in_the_wrong_currency_says_to_correct_the_unit(
+    example: Path, runner: CliRunner
+) -> None:
+    _edit(example, FACTS, "    unit: CNY\n", "    unit: AUD\n")
+    output = _check(example, runner)
+    assert "Correct the unit to the currency the quote names" in output
+    assert "Correct the value" not in output.split("Correct the unit")[0].splitlines()[-1]
+
+
+def test_the_closest_passage_ends_on_whole_words(example: Path, runner: CliRunner) -> None:
+    source = example / "facts" / "sources" / "example.txt"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nKiribati recorded 438,000 tonnes in 2024.\n",
+        encoding="utf-8",
+    )
+    _edit(example, FACTS, '"数字人才缺口约3万人"', '"Kiribati recorded 439,000 ton"')
+    output = _check(example, runner)
+    assert "'Kiribati recorded 438,000 tonnes'" in output, output

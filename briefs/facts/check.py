@@ -82,12 +82,20 @@ def _value_problem(fact: model.Fact, where: Where) -> Problem | None:
         return None
     # A physical quantity is shown converted into the fact's unit: 2.2 (= 2200 MW); a number in
     # another currency or in percent for percentage points, with why it cannot be the value.
-    stated = ", ".join(describe(s, fact.unit) for s in numbers(fact.quote, language)) or "no number"
+    found = numbers(fact.quote, language)
+    stated = ", ".join(describe(s, fact.unit) for s in found) or "no number"
+    # The number is right and only the unit is wrong (R$ 250 for a fact in USD): say so.
+    marked = [s for s in found if s.currency and s.currency.isdisjoint({fact.unit})]
+    if any(
+        states(value, fact.quote, code, language=language) for s in marked for code in s.currency
+    ):
+        fix = "Correct the unit to the currency the quote names"
+    else:
+        fix = "Correct the value, or extend the quote to the words of the source that state it"
     return where.problem(
         fact.id,
         f"the value {value:.15g} ({fact.unit}) is not a number the quote states; the quote "
-        f"{fact.quote!r} states: {stated}. Correct the value, or extend the quote to the words of "
-        "the source that state it",
+        f"{fact.quote!r} states: {stated}. {fix}",
         "value",
     )
 

@@ -114,7 +114,9 @@ def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        if not close and error.get("input") is None and " " in name.strip():
+        # A key that no field could be (a capital, a space, a number) with no value.
+        textlike = " " in name.strip() or not name.islower() or name.isdigit()
+        if not close and error.get("input") is None and textlike:
             # `{en: Australia, Chile and China}`: the comma ends the text and starts a new key.
             hint = (
                 "; a comma inside { } starts a new entry: put the whole text in quotes, "

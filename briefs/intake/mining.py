@@ -481,7 +481,11 @@ class Quotes:
             if (
                 at + length >= figure.end
                 and value is not None
-                and states(value, figure.text, fact.unit, language=self.language)
+                # A fall ("fell by 3.5 points") is stored as −3.5; the figure alone reads 3.5.
+                and any(
+                    states(v, figure.text, fact.unit, language=self.language)
+                    for v in (value, -value)
+                )
             ):
                 return True
         return False

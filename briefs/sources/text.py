@@ -79,8 +79,18 @@ class SourceText:
         """The source's own words between two offsets of `flat`: spaces kept, lines joined."""
         if not self.origin or start >= len(self.origin):
             return ""
-        last = self.origin[min(stop, len(self.origin)) - 1]
-        return _SPACE.sub(" ", self.raw[self.origin[start] : last + 1]).strip()
+        first = self.origin[start]
+        last = self.origin[min(stop, len(self.origin)) - 1] + 1
+        # Whole words at both ends ('438,000 tonnes', not '438,000 tonn').
+        while first > 0 and _latin(self.raw[first - 1]) and _latin(self.raw[first]):
+            first -= 1
+        while last < len(self.raw) and _latin(self.raw[last]) and _latin(self.raw[last - 1]):
+            last += 1
+        return _SPACE.sub(" ", self.raw[first:last]).strip()
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def read_source(path: Path, start: str | None = None, end: str | None = None) -> SourceText:
