@@ -156,3 +156,23 @@ def test_a_cutoff_set_before_a_source_is_warned_and_not_called_its_date(
     en = _text((example / "build/en/example-brief.html").read_text(encoding="utf-8"))
     assert "The information in this brief ends in January 2025; later events" in en
     assert "publication date of its newest source" not in en
+
+
+def test_a_qualifier_typed_before_a_figure_that_prints_it_is_refused(
+    example: Path, runner: CliRunner
+) -> None:
+    prose = example / "templates/prose/en/challenges.md"
+    text = prose.read_text(encoding="utf-8")
+    prose.write_text(
+        text.replace('short of {{ F["talent-gap"] }}', 'short of about {{ F["talent-gap"] }}')
+    )
+    result = runner.invoke(app, ["check", "--project", str(example)])
+    assert result.exit_code == 1, result.output
+    assert "templates/prose/en/challenges.md:1:" in result.output
+    assert "repeat its own 'about'" in result.output and 'B["talent-gap"]' in result.output
+    # B prints the figure without its qualifier: the sentence may then carry it.
+    prose.write_text(
+        text.replace('short of {{ F["talent-gap"] }}', 'short of about {{ B["talent-gap"] }}')
+    )
+    result = runner.invoke(app, ["check", "--project", str(example)])
+    assert result.exit_code == 0, result.output

@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote
 from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
+from briefs.compose.doubled import Doubled, doubled
 from briefs.compose.notes import Uncovered, uncovered
 from briefs.compose.pages import split_key
 from briefs.errors import InputError, Problem, RenderError
@@ -109,7 +110,21 @@ def cite_page(html: str, citations: Citations) -> str:
         missed = uncovered(cited, citations.by_source)
         if missed:
             raise InputError([_uncovered_problem(item, template) for item in missed])
+        twice = doubled(cited)
+        if twice:
+            raise InputError([_doubled_problem(item, template) for item in twice])
         html = html[: begin.start()] + cited + html[end + len(_REGION_END) :]
+
+
+def _doubled_problem(item: Doubled, template: Path) -> Problem:
+    return Problem(
+        f"the words before the figure repeat its own '{item.words}', so the page reads it twice: "
+        "leave them out (the figure prints them), or print the figure without its qualifier "
+        f'with B["{item.fact}"]',
+        template,
+        fact_line(template, item.fact),
+        fact=item.fact,
+    )
 
 
 def _uncovered_problem(item: Uncovered, template: Path) -> Problem:
