@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -135,56 +135,13 @@ def naive_render(built: Path, scratch: Path) -> tuple[float, int]:
     return run([sys.executable, "-c", script, str(folder / f"{NAME}.html"), str(folder / "n.pdf")])
 
 
-def watch_rebuilds(project: Path, out: Path, env: dict[str, str], steps: range) -> list[float]:
-    """Seconds from saving a fact to `brief watch` reporting the rebuilt PDFs, per save."""
+def _started(
+    command: list[str], env: dict[str, str]
+) -> tuple[subprocess.Popen[str], Callable[[str], str]]:
+    """A long-running brief command, and a function that waits (at most 120 s) for a line of
+    its output holding some text and returns that line."""
     proc = subprocess.Popen(
-        [*BRIEF, "watch", "--project", str(project), "--out", str(out), "--lang", "zh"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
-    )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-
-    def wait_for(text: str) -> None:
-        end = time.monotonic() + 120
-        while time.monotonic() < end:
-            try:
-                if text in lines.get(timeout=1):
-                    return
-            except queue.Empty:
-                continue
-        raise SystemExit(f"brief watch did not print {text!r}")
-
-    times = []
-    try:
-        wait_for("watching")
-        for step in steps:
-            edit_fact(project, HEADLINE, step)
-            started = time.perf_counter()
-            wait_for("charts:")  # the last line of a build's report
-            times.append(time.perf_counter() - started)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return times
-
-
-def serve_rebuilds(
-    project: Path, out: Path, env: dict[str, str], steps: range
-) -> list[tuple[float, float]]:
-    """Seconds from saving a fact, with `brief serve` running, to the served page showing it
-    and to the served PDF being replaced, per save."""
-    command = ["serve", "--project", str(project), "--out", str(out), "--lang", "zh"]
-    proc = subprocess.Popen(
-        [*BRIEF, *command, "--port", "0"],
+        [*BRIEF, *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -206,7 +163,36 @@ def serve_rebuilds(
                 line = lines.get(timeout=1)
                 if text in line:
                     return line
-        raise SystemExit(f"brief serve did not print {text!r}")
+        raise SystemExit(f"brief {command[0]} did not print {text!r}")
+
+    return proc, wait_for
+
+
+def watch_rebuilds(project: Path, out: Path, env: dict[str, str], steps: range) -> list[float]:
+    """Seconds from saving a fact to `brief watch` reporting the rebuilt PDFs, per save."""
+    command = ["watch", "--project", str(project), "--out", str(out), "--lang", "zh"]
+    proc, wait_for = _started(command, env)
+    times = []
+    try:
+        wait_for("watching")
+        for step in steps:
+            edit_fact(project, HEADLINE, step)
+            started = time.perf_counter()
+            wait_for("charts:")  # the last line of a build's report
+            times.append(time.perf_counter() - started)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return times
+
+
+def serve_rebuilds(
+    project: Path, out: Path, env: dict[str, str], steps: range
+) -> list[tuple[float, float]]:
+    """Seconds from saving a fact, with `brief serve` running, to the served page showing it
+    and to the served PDF being replaced, per save."""
+    command = ["serve", "--project", str(project), "--out", str(out), "--lang", "zh"]
+    proc, wait_for = _started([*command, "--port", "0"], env)
 
     def figure(url: str) -> str:
         with urllib.request.urlopen(url, timeout=30) as response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import re
 import shutil
 import tempfile
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from folders import digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -355,14 +355,6 @@ CASES: list[tuple[str, Edit, str, int | None, str, int]] = [
 ]
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
 def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An example project built once; each case copies it."""
@@ -389,7 +381,7 @@ def test_bad_input(
 ) -> None:
     project = tmp_path / "example"
     shutil.copytree(good, project)
-    before = _digest(project / "build")
+    before = digest(project / "build")
     at = edit(project)
     result = CliRunner().invoke(app, ["build", "--project", str(project), "--lang", "en"])
     assert result.exit_code == code, result.output
@@ -397,7 +389,7 @@ def test_bad_input(
     assert message in result.output, result.output
     where = f"{file}:{at + line}:" if line is not None else file
     assert where in result.output, result.output
-    assert _digest(project / "build") == before, f"{name}: the last good outputs changed"
+    assert digest(project / "build") == before, f"{name}: the last good outputs changed"
 
 
 def test_debug_shows_a_traceback(good: Path, tmp_path: Path) -> None:

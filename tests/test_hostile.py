@@ -3,7 +3,6 @@ never a traceback, never outside content in a message or an output, never a requ
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from folders import digest
 from htmlprose import html_prose
 from typer.testing import CliRunner
 
@@ -23,14 +23,6 @@ from briefs.cli import app
 PROSE = "templates/prose/en/paths.html.j2"
 SOURCE = "facts/sources/example.txt"
 SECRET = "TOP-SECRET-LINE-7f3a"  # the content of the "outside" file: never to appear anywhere
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +66,7 @@ def _append(project: Path, rel: str, text: str) -> int:
 def _refused(project: Path, where: str, message: str, command: str = "build") -> str:
     """Run a command that must fail cleanly: located message, no traceback, outputs unchanged,
     nothing of the outside file shown."""
-    before = _digest(project / "build")
+    before = digest(project / "build")
     args = [command, "--project", str(project)] + (["--lang", "en"] if command == "build" else [])
     result = CliRunner().invoke(app, args)
     assert result.exit_code in (1, 2), result.output
@@ -82,7 +74,7 @@ def _refused(project: Path, where: str, message: str, command: str = "build") ->
     assert where in result.output, result.output
     assert message in result.output, result.output
     assert SECRET not in result.output and "root:x:0" not in result.output
-    assert _digest(project / "build") == before, "the last good outputs changed"
+    assert digest(project / "build") == before, "the last good outputs changed"
     return result.output
 
 

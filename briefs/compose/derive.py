@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from briefs.compose.citations import CONTEXT_KEY, Citations, claim
@@ -506,9 +505,7 @@ def groups(project: Project, lang: str) -> list[dict[str, Any]]:
     return [
         {
             "name": group.name.get(lang),
-            "members": format_list(
-                [domain.name(code, lang) for code in group.members], locale=fmt.LOCALES[lang]
-            ),
+            "members": fmt.join([domain.name(code, lang) for code in group.members], lang),
         }
         for group in brief.groups
         if group.code in used and group.code != tabled and group.list_members

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import yaml
 from babel import Locale
-from babel.lists import format_list
 
 from briefs import THEME
 from briefs.facts import model
@@ -88,8 +87,6 @@ class Domain:
         """Every name and unit word this domain can print for these places and units."""
         codes = set(places) | set(self.groups) | set(self.members(self.groups))
         names = [self.name(c, lang) for c in sorted(codes) for lang in fmt.LOCALES]
-        # A group's members are listed with the language's list pattern ("A, B and C", A、B和C).
-        names += [format_list(["A", "B", "C"], locale=fmt.LOCALES[lang]) for lang in fmt.LOCALES]
         shown = [
             (unit, step)
             for unit in sorted(set(fact_units))
