@@ -366,7 +366,7 @@ class Rows:
             "figure": self.texts.tabled.get(fact.id) or self.texts.figures.get(fact.id, Markup("")),
             "when": self.texts.periods.get(fact.id, ""),
             "kind": fmt.KIND[self.lang][fact.kind],
-            "source": src.shown(src.publisher, self.lang),
+            "source": _sentence_start(src.shown(src.publisher, self.lang)),  # a table cell
             "source_id": src.id,
             "ref": self.project.reference_numbers[src.id],
             "actual": fact.kind == "actual",
