@@ -314,7 +314,7 @@ def watch(
     # One set of typesetting processes for the whole session: rebuilds skip loading WeasyPrint.
     # A termination signal ends the session like Ctrl-C, so that they are shut down too.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    workers = Typesetter(len(langs) * len(variants))
+    workers = Typesetter(len(langs) * len(variants), warm=True)
     try:
         _watch(root, target, (langs, variants, asked), workers)
     except KeyboardInterrupt:

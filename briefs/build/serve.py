@@ -278,7 +278,8 @@ class _InProcess(Typesetter):
 
     def __init__(self) -> None:
         self.workers = 1
-        self.pool = None
+        self.warm = False
+        self.pools = []
 
 
 @dataclass
@@ -293,6 +294,9 @@ class Session:
     preview: Preview
     workers: Typesetter
     typesetting: _Typesetting | None = None
+    # The first typesetting lays every PDF out even if the folder is up to date, so that the
+    # typesetting processes hold the report's parts when the first save comes.
+    prime: bool = True
 
     def render(self) -> None:
         """Render the pages and show them; hand the PDFs to the background thread.
@@ -323,7 +327,8 @@ class Session:
         started = time.perf_counter()
         rendered, todo = job
         try:
-            result = write_all(rendered, self.out, self.variants, self.workers, todo, False)
+            force, self.prime = self.prime, False
+            result = write_all(rendered, self.out, self.variants, self.workers, todo, force)
         except BriefError as exc:
             if not self.preview.closed:
                 self.preview.fail([str(problem) for problem in exc.problems])
@@ -383,13 +388,11 @@ def serve(
     say: Say,
 ) -> None:
     """Build, serve `out` on 127.0.0.1:`port` (0: any free port) and rebuild on every save."""
-    workers = Typesetter(len(langs) * len(variants))
+    workers = Typesetter(len(langs) * len(variants), warm=True)
     session = Session(root, out, langs, variants, say, Preview(out.resolve()), workers)
     with running(session, port) as url:
-        todo = plan(root, out, langs, variants, False)
-        if todo.rebuild:
-            session.render()
-        else:
+        session.render()
+        if not session.preview.index:  # the project does not build: show the last good pages
             session.preview.index = f"{langs[0]}/{_index_guess(out, langs[0])}"
         say(f"serving {url}{session.preview.index} (Ctrl-C stops)")
         for changed in saves(root, say):

@@ -16,6 +16,7 @@ from importlib.metadata import version
 from typing import Any
 
 from briefs.errors import RenderError
+from briefs.publish import continuation
 
 TESTED = ("weasyprint>=68,<71", "pydyf>=0.11,<0.14")
 _MARK = "brief_patched"
@@ -224,6 +225,12 @@ PATCHES = (
         "docs/upstream/python-forked-worker-wakeup-pipes.md",
         _check_wakeups,
         lambda: None,  # cleared in each worker by forget_inherited_pools()
+    ),
+    Patch(
+        "weasyprint.layout (initialize_page_maker, make_margin_boxes, PageType, named strings)",
+        "docs/upstream/weasyprint-document-continuation.md",
+        continuation.check,
+        continuation.apply,
     ),
 )
 

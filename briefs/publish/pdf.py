@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from briefs.errors import RenderError
+from briefs.keys import key
 from briefs.publish import patches
 
 # WeasyPrint's notice that it subsets with fontTools because the system lacks libharfbuzz-subset
@@ -140,32 +141,99 @@ def html_to_pdf(
     fonts (files in `font_dir`, the only other folder readable); `label` names the page in
     messages (the file name by default).
     """
-    label = label or html_path.name
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     patches.apply()
-    handler = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
+    with _warnings_fail(label or html_path.name):
         fetcher = _fetcher(html_path.parent, font_dir)
         config = FontConfiguration()
         fonts = CSS(string=font_css, url_fetcher=fetcher, font_config=config)
         document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
             stylesheets=[fonts], font_config=config, pdf_tags=True
         )
-        document.metadata = patches.archival_metadata(document.metadata)
-        document.metadata.xmp_metadata.append(UA_XMP)
-        with _font_timestamps(data):
-            document.write_pdf(
-                str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=_attached(data)
-            )
+        _write(document, pdf_path, data)
+    _check_fonts(document, families, label or html_path.name)
+    return len(document.pages)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to typeset: its print page, the PDF, how messages name it, the data it carries;
+    `name` ("zh/report.pdf") and `base` (a hash of what the page reads besides itself) let a
+    warm process keep the laid-out parts of the page between builds."""
+
+    html: Path
+    pdf: Path
+    label: str
+    data: Attached
+    name: str = ""
+    base: str = ""
+
+
+# A warm process's fonts: the font configuration and stylesheet of the last font set it used.
+_FONTS: dict[str, tuple[Any, Any]] = {}
+
+
+def html_to_pdf_in_parts(job: Job, families: set[str], font_css: str, font_dir: Path) -> int:
+    """Typeset a print page part by part, keeping this process's layout of the parts that did
+    not change since its last build of the same PDF (see parts.py); a page that marks no parts
+    is typeset in one pass."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from briefs.publish import parts
+
+    text = job.html.read_text(encoding="utf-8")
+    documents = parts.split(text)
+    if documents is None:
+        return html_to_pdf(job.html, job.pdf, families, font_css, font_dir, job.label, job.data)
+    patches.apply()
+    fetcher = _fetcher(job.html.parent, font_dir)
+    with _warnings_fail(job.label):
+        if font_css not in _FONTS:
+            _FONTS.clear()
+            config = FontConfiguration()
+            declared = CSS(string=font_css, url_fetcher=fetcher, font_config=config)
+            _FONTS[font_css] = (config, declared)
+        config, fonts = _FONTS[font_css]
+        layout = parts.Layout(job.html.resolve().as_uri(), fetcher, [fonts], config)
+        kept = parts.kept(job.name)
+        laid, total = parts.lay_out(documents, kept, key(job.base, font_css), layout)
+        document = parts.merged(laid)
+        _write(document, job.pdf, job.data)
+    _check_fonts(document, families, job.label)
+    return total
+
+
+@contextmanager
+def _warnings_fail(label: str) -> Iterator[None]:
+    """Turn any WeasyPrint warning logged in the block into a RenderError naming `label`."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
     finally:
         logger.removeHandler(handler)
     if handler.records:
         messages = "; ".join(r.getMessage() for r in handler.records[:5])
         raise RenderError(f"{label}: WeasyPrint reported: {messages}")
+
+
+def _write(document: Any, pdf_path: Path, data: Attached | None) -> None:
+    """Write a laid-out document as PDF/A-3a and PDF/UA-1, with `data` attached."""
+    metadata = patches.archival_metadata(document.metadata)
+    metadata.xmp_metadata = [*metadata.xmp_metadata, UA_XMP]  # not the list it shares
+    document.metadata = metadata
+    with _font_timestamps(data):
+        document.write_pdf(
+            str(pdf_path), pdf_variant="pdf/a-3a", pdf_tags=True, attachments=_attached(data)
+        )
+
+
+def _check_fonts(document: Any, families: set[str], label: str) -> None:
+    """Fail if any character was drawn by a font outside the brief's own `families`."""
     used = {font.family for font in document.fonts.values()}
     strays = sorted(used - families)
     if strays:
@@ -173,7 +241,6 @@ def html_to_pdf(
             f"{label}: some characters fell back to system fonts ({', '.join(strays)}); "
             "every character must be drawn by the brief's own fonts"
         )
-    return len(document.pages)
 
 
 def _worker_start(scratch: str) -> None:
@@ -209,57 +276,87 @@ class Typesetter:
     """Processes that typeset PDFs, one per core, started before they are needed.
 
     Importing WeasyPrint takes most of a second; workers started at the beginning of a build do
-    it while the main process checks the facts and renders the HTML.
+    it while the main process checks the facts and renders the HTML. A `warm` typesetter (for
+    `brief serve` and `brief watch`, which build again and again) gives each language its own
+    process, which keeps the laid-out parts of its PDFs between builds (see parts.py).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, warm: bool = False) -> None:
         from contextlib import ExitStack
 
         from briefs.scratch import private_tempdir
 
         cores = os.cpu_count() or 1
         self.workers = min(max(jobs, 1), cores)
-        self.pool: Any = None
+        self.warm = warm
+        self.pools: list[Any] = []
+        self._assigned: dict[str, int] = {}  # a warm typesetter's PDFs, by the worker keeping them
+        self._sizes: dict[str, int] = {}
         # The workers' temporary files (WeasyPrint's font folders) live in a private folder that
         # close() removes: a terminated worker cannot clean up after itself.
         self._scratch = ExitStack()
         self.folder = self._scratch.enter_context(private_tempdir())
-        if cores >= 2:  # even one worker helps: it imports WeasyPrint while this process works
+        if cores >= 2 or warm:  # even one worker helps: it imports WeasyPrint meanwhile
             self._start()
+
+    @property
+    def pool(self) -> Any:
+        """The first pool (None when this process typesets)."""
+        return self.pools[0] if self.pools else None
 
     def _start(self) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.workers, initializer=_worker_start, initargs=(str(self.folder),)
-        )
-        for _ in range(self.workers):
-            self.pool.submit(_warm)
+        sizes = [1] * self.workers if self.warm else [self.workers]
+        self.pools = [
+            ProcessPoolExecutor(
+                max_workers=size, initializer=_worker_start, initargs=(str(self.folder),)
+            )
+            for size in sizes
+        ]
+        for pool, size in zip(self.pools, sizes, strict=True):
+            for _ in range(size):
+                pool.submit(_warm)
 
-    def run(
-        self,
-        jobs: list[tuple[Path, Path, str, Attached]],
-        families: set[str],
-        font_css: str,
-        font_dir: Path,
-    ) -> list[int]:
-        """Typeset each (HTML, PDF, label, data) job; return the page counts in order."""
+    def run(self, jobs: list[Job], families: set[str], font_css: str, font_dir: Path) -> list[int]:
+        """Typeset each job; return the page counts in order."""
         args = (families, font_css, font_dir)
-        if self.pool is None:
-            return [html_to_pdf(h, p, *args, label, data) for h, p, label, data in jobs]
+        if not self.pools:
+            return [html_to_pdf(j.html, j.pdf, *args, j.label, j.data) for j in jobs]
         with self._guard():
-            futures = [
-                self.pool.submit(html_to_pdf, h, p, *args, label, data)
-                for h, p, label, data in jobs
-            ]
+            if self.warm:
+                futures = [
+                    self.pools[self._worker_for(job)].submit(html_to_pdf_in_parts, job, *args)
+                    for job in jobs
+                ]
+            else:
+                futures = [
+                    self.pools[0].submit(html_to_pdf, j.html, j.pdf, *args, j.label, j.data)
+                    for j in jobs
+                ]
             return [f.result() for f in futures]
+
+    def _worker_for(self, job: Job) -> int:
+        """The process that typesets a PDF in a warm typesetter: always the same one (it keeps
+        the PDF's laid-out parts), chosen the first time as the one with the least to typeset."""
+        if job.name not in self._assigned:
+            load = [0] * len(self.pools)
+            for name, worker in self._assigned.items():
+                load[worker] += self._sizes[name]
+            self._assigned[job.name] = load.index(min(load))
+            self._sizes[job.name] = job.html.stat().st_size
+        return self._assigned[job.name]
 
     def map(self, fn: Any, *iterables: list[Any]) -> list[Any]:
         """Run `fn` over the arguments in the worker processes (in this one if there is one job)."""
-        if self.pool is None or len(iterables[0]) < 2:
+        if not self.pools or len(iterables[0]) < 2:
             return [fn(*args) for args in zip(*iterables, strict=True)]
         with self._guard():
-            return list(self.pool.map(fn, *iterables))
+            futures = [
+                self.pools[index % len(self.pools)].submit(fn, *args)
+                for index, args in enumerate(zip(*iterables, strict=True))
+            ]
+            return [f.result() for f in futures]
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -282,16 +379,18 @@ class Typesetter:
         self._scratch.close()
 
     def _stop(self) -> None:
-        """Stop the workers at once (one may still be loading WeasyPrint) and wait for the pool's
+        """Stop the workers at once (one may still be loading WeasyPrint) and wait for each pool's
         own thread to finish: Python 3.11's exit handler races with that thread for the pool's
         wake-up pipe and can print a "Bad file descriptor" traceback if it is still running."""
-        if self.pool is not None:
-            processes = list((self.pool._processes or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
+        for pool in self.pools:
+            processes = list((pool._processes or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
-            self.pool.shutdown(wait=True)
-            self.pool = None
+        for pool in self.pools:
+            pool.shutdown(wait=True)
+        self.pools = []
+        self._assigned.clear()
 
 
 @contextmanager

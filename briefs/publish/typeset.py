@@ -15,7 +15,7 @@ from typing import Any
 
 from briefs.fonts import FontSet
 from briefs.keys import code_version, key
-from briefs.publish.pdf import Attached, Typesetter
+from briefs.publish.pdf import Attached, Job, Typesetter
 
 
 @dataclass
@@ -79,7 +79,17 @@ class Typesetting:
         # Longest first, so that the last to finish on two cores is a short one.
         todo.sort(key=lambda p: len(p.text), reverse=True)
         pages = self.typesetter.run(
-            [(p.staging / p.html, p.staging / p.name, p.page, p.data) for p in todo],
+            [
+                Job(
+                    p.staging / p.html,
+                    p.staging / p.name,
+                    p.page,
+                    p.data,
+                    f"{p.lang}/{p.name}",
+                    bases[p.lang],
+                )
+                for p in todo
+            ],
             {f.family for f in self.fonts.files},
             self.fonts.css(web=False),
             self.fonts.directory,
