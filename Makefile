@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy briefs benchmarks
 
 bench: $(STAMP)
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
 	$(VENV)/bin/python benchmarks/bench.py
 
 golden: $(STAMP)

@@ -80,6 +80,9 @@ class Served:
         children = _children(self.process.pid)
         self.process.send_signal(signal.SIGINT)
         assert self.process.wait(timeout=60) == 0, "\n".join(self.output)
+        self.reader.join(timeout=10)
+        while not self.lines.empty():
+            self.output.append(self.lines.get_nowait())
         return children
 
 
@@ -198,6 +201,7 @@ def test_serve_rebuilds_on_save_and_stops_cleanly(served: Served, project: Path)
 
     started = served.stop()
     assert started, "the typesetting processes were running"
+    assert "Traceback" not in "\n".join(served.output), "\n".join(served.output)
     _until(lambda: not any(_alive(pid) for pid in started), timeout=10)
     assert not [p.name for p in (project / "build").iterdir() if p.name.startswith(".staging")]
 

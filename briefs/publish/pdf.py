@@ -247,10 +247,16 @@ def _worker_start(scratch: str) -> None:
     """Set up a typesetting process: it checks and applies the patches, keeps its temporary files
     in its parent's private folder (`scratch`), and exits if the process that started it goes away
     without shutting it down (as when `brief watch` is killed)."""
+    import signal
     import threading
     import time
 
     from briefs.scratch import use_folder
+
+    # Ctrl-C reaches the whole process group: the parent stops the workers (with SIGTERM, which
+    # ends a worker at once, whatever handler the parent had installed when it forked it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     patches.forget_inherited_pools()
     use_folder(scratch)
