@@ -26,12 +26,15 @@ DATA = Attached("facts.json", b'{"facts": []}', "The facts the brief cites", "20
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The default brief's print pages, staged with their charts and fonts, in both languages."""
-    where = tmp_path_factory.mktemp("parts")
+    return _staged(ROOT, tmp_path_factory.mktemp("parts"))
+
+
+def _staged(root: Path, where: Path) -> dict[str, Any]:
     langs = ("zh", "en")
-    todo = plan(ROOT, where / "out", langs, ("report",), True)
+    todo = plan(root, where / "out", langs, ("report",), True)
     here = Typesetter(1)
     here.close()  # draw the charts in this process
-    rendered = render_all(ROOT, where / "out", langs, ("report",), lambda _: None, todo, here)
+    rendered = render_all(root, where / "out", langs, ("report",), lambda _: None, todo, here)
     styles = {name: stylesheet(rendered.project.paths.templates, name) for name in STYLESHEETS}
     pages = {}
     for lang, rendered_pages in rendered.pages.items():
@@ -158,3 +161,29 @@ def test_a_page_without_parts_or_with_content_after_them_is_typeset_in_one_pass(
     assert split is not None and len(split) == 3
     assert "<h1>t</h1>" in split[0] and "<main>" not in split[0]
     assert all(s.count("<main>") == 1 and "<h1>" not in s for s in split[1:])
+
+
+def test_parts_whose_numbers_do_not_settle_are_typeset_in_one_pass(
+    built_example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = _staged(built_example, tmp_path)
+    html = example["pages"]["en"]
+    one = _one_pass(html, tmp_path / "one.pdf", example)
+    # A first typesetting needs a second round for its contents page; allow only one.
+    monkeypatch.setattr(parts, "_ROUNDS", 1)
+    name = f"en/unsettled-{tmp_path.name}.pdf"
+    with pytest.raises(parts.Unsettled):
+        parts.lay_out(parts.split(html.read_text("utf-8")) or [], parts.Parts(), "b", _layout(html))
+    assembled = _in_parts(html, tmp_path / "parts.pdf", example, name)
+    assert assembled.read_bytes() == one.read_bytes()
+    assert parts.kept(name).laid == []
+
+
+def _layout(html: Path) -> parts.Layout:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from briefs.publish.pdf import _fetcher
+
+    config = FontConfiguration()
+    return parts.Layout(html.resolve().as_uri(), _fetcher(html.parent), [CSS(string="")], config)

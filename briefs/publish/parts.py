@@ -93,6 +93,11 @@ class Parts:
 _KEPT: dict[str, Parts] = {}
 
 
+class Unsettled(Exception):
+    """The parts' page numbers kept moving (a contents page that changes length with its own
+    numbers, say): the page is typeset in one pass instead."""
+
+
 def kept(name: str) -> Parts:
     """The parts this process keeps for the PDF `name` ("zh/report.pdf")."""
     return _KEPT.setdefault(name, Parts())
@@ -206,7 +211,8 @@ def lay_out(
         if not stale:
             break
     else:
-        raise RuntimeError("the parts' page numbers did not settle")
+        kept_parts.laid, kept_parts.anchors = [], {}
+        raise Unsettled(f"page numbers still moved after {_ROUNDS} layouts of the parts")
     total = sum(len(part.document.pages) for part in laid)
     for part in laid:
         if part.part.total_pages != total:

@@ -198,10 +198,17 @@ def html_to_pdf_in_parts(job: Job, families: set[str], font_css: str, font_dir: 
             _FONTS[font_css] = (config, declared)
         config, fonts = _FONTS[font_css]
         layout = parts.Layout(job.html.resolve().as_uri(), fetcher, [fonts], config)
-        kept = parts.kept(job.name)
-        laid, total = parts.lay_out(documents, kept, key(job.base, font_css), layout)
-        document = parts.merged(laid)
-        _write(document, job.pdf, job.data)
+        try:
+            laid, total = parts.lay_out(
+                documents, parts.kept(job.name), key(job.base, font_css), layout
+            )
+        except parts.Unsettled:
+            laid = []
+        if laid:
+            document = parts.merged(laid)
+            _write(document, job.pdf, job.data)
+    if not laid:
+        return html_to_pdf(job.html, job.pdf, families, font_css, font_dir, job.label, job.data)
     _check_fonts(document, families, job.label)
     return total
 
