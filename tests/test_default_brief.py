@@ -256,3 +256,19 @@ def test_html_passes_the_accessibility_check(
 ) -> None:
     result = a11y(out)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_derived_increase_reads_as_a_percentage_in_english_with_or_without_qualifier() -> None:
+    """增长逾2倍 is "more than 200%" in English, and B (the figure without its qualifier, for a
+    sentence that carries it) is "200%", never "2 times"."""
+    from briefs.compose.derive import Strings, fact_texts
+    from briefs.compose.render import load_strings
+    from briefs.facts.project import load_project
+
+    project = load_project(ROOT)
+    growth = "sea6-ecommerce-gmv-growth-2019-2023"
+    en = fact_texts(project, "en", Strings(load_strings(project.paths.templates, "en")))
+    figure, bare = (re.sub(r"<[^>]+>", "", str(t[growth])) for t in (en.figures, en.bare))
+    assert (figure, bare) == ("more than 200%", "200%")
+    zh = fact_texts(project, "zh", Strings(load_strings(project.paths.templates, "zh")))
+    assert re.sub(r"<[^>]+>", "", str(zh.bare[growth])) == "2倍"

@@ -254,15 +254,21 @@ class FactTexts:
     bare: dict[str, Markup] = field(default_factory=dict)
 
 
+def _in_prose(fact: model.Fact, project: Project, lang: str, approx: str) -> str:
+    """A fact's value as prose prints it, qualified by `approx` ("exact" for none)."""
+    assert fact.value is not None and fact.unit is not None
+    if lang == "en" and fact.derived and fact.derived.method == "increase":
+        # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
+        return fmt.figure(fact.value * 100, "percent", approx, lang)
+    return project.domain.figure(fact.value, fact.unit, approx, lang, prose=True)
+
+
 def _figure(fact: model.Fact, project: Project, lang: str, title: str) -> tuple[Markup, ...]:
     """A fact's figure (or its date, for an event), and the figure in words where prose may
     spell it out."""
     css = f"fact kind-{fact.kind}"
     if fact.value is not None and fact.unit is not None:
-        shown = project.domain.figure(fact.value, fact.unit, fact.approx, lang, prose=True)
-        if lang == "en" and fact.derived and fact.derived.method == "increase":
-            # "增长2倍" means up by 200%; "2 times" would read as a doubling in English.
-            shown = fmt.figure(fact.value * 100, "percent", fact.approx, lang)
+        shown = _in_prose(fact, project, lang, fact.approx)
         value = int(fact.value) if float(fact.value).is_integer() else fact.value
         words = fmt.in_words(fact.value, fact.unit, fact.approx, lang)
         figure = _data(value, [fact.id], title, shown, css)
@@ -283,7 +289,7 @@ def fact_texts(project: Project, lang: str, strings: Strings) -> FactTexts:
         if formed:
             texts.figures[fact.id] = formed[0]
         if fact.value is not None and fact.unit is not None:
-            bare = project.domain.figure(fact.value, fact.unit, "exact", lang, prose=True)
+            bare = _in_prose(fact, project, lang, "exact")
             css = f"fact kind-{fact.kind}"
             texts.bare[fact.id] = _data(fact.value, [fact.id], title, bare, css)
         if fact.value is not None and fact.unit is not None and fact.value < 0:

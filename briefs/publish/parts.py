@@ -19,6 +19,7 @@ process, and each process keeps its laid-out parts between saves.
 
 from __future__ import annotations
 
+import atexit
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,7 @@ class Parts:
 
 
 _KEPT: dict[str, Parts] = {}
+atexit.register(_KEPT.clear)  # before the interpreter tears WeasyPrint's modules down
 
 
 class Unsettled(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
@@ -173,6 +174,9 @@ class Job:
 
 # A warm process's fonts: the font configuration and stylesheet of the last font set it used.
 _FONTS: dict[str, tuple[Any, Any]] = {}
+# Let them go before the interpreter tears its modules down (WeasyPrint's FontConfiguration
+# cleans up after itself in __del__, which then fails).
+atexit.register(_FONTS.clear)
 
 
 def html_to_pdf_in_parts(job: Job, families: set[str], font_css: str, font_dir: Path) -> int:
