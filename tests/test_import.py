@@ -169,6 +169,7 @@ SAVED_PAGE = """<!DOCTYPE html>
 <p class="byline">By Maria Santos</p>
 <p>Southeast Asian countries installed 31 gigawatts of solar capacity last year, according
 to the regional energy centre, more than double the figure recorded three years earlier.</p>
+<h2>Auctions ahead</h2>
 <p>Vietnam accounted for the largest share of new installations, while the Philippines and
 Malaysia both announced auction rounds aimed at private developers in the coming months.</p>
 <p>Analysts expect annual additions to stabilise as grid constraints bite, although
@@ -192,6 +193,10 @@ def test_a_saved_web_page_becomes_its_article_with_url_and_access_date(
     assert code == 0, output
     text = (example / "facts" / "sources" / "solar-boom.txt").read_text(encoding="utf-8")
     assert "installed 31 gigawatts of solar capacity last year, according to the" in text
+    # Each heading and paragraph of the article stays a paragraph of its own.
+    blocks = text.strip().split("\n\n")
+    assert "Auctions ahead" in blocks, blocks
+    assert next(b for b in blocks if b.startswith("Vietnam accounted")).endswith("months.")
     for clutter in ("Accept all cookies", "Most read", "Celebrity chef", "Copyright", "Business"):
         assert clutter not in text
     drafted = _source(example, "solar-boom")
@@ -379,3 +384,25 @@ def test_a_pdf_listed_as_a_source_is_imported_in_its_place(
     assert drafted["author"] == {"en": "Jane Doe"}
     code, output = _run(runner, "check", "-p", str(example))
     assert code == 0, output
+
+
+def test_imports_land_after_the_last_source_and_the_closing_comments_stay_last(
+    example: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    brief = example / "facts" / "brief.yaml"
+    before = brief.read_text(encoding="utf-8")
+    closing = before[before.index("  # A source in English") :]  # the scaffold's closing notes
+    # A web page's entry ends with a plain value (the day it was read), which the comments after
+    # it attach to; then a text file.
+    page = tmp_path / "grid-report.html"
+    page.write_text(SAVED_PAGE, encoding="utf-8")
+    text = tmp_path / "port-survey.txt"
+    text.write_text("The port survey counted 12 berths in 2024.\n", encoding="utf-8")
+    for document in (page, text):
+        code, output = _run(runner, "import", str(document), "-p", str(example))
+        assert code == 0, output
+    after = brief.read_text(encoding="utf-8")
+    assert after.endswith(closing), after[-600:]
+    ids = [s["id"] for s in yaml.safe_load(after)["sources"]]
+    assert ids[-2:] == ["grid-report", "port-survey"]
+    assert after.index("id: port-survey") < after.index("# A source in English")

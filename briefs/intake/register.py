@@ -96,7 +96,7 @@ def register(
     text, original = _targets(facts, path, source_id)
     fresh = entry(doc, source_id, language, _rel(text, facts), _rel(original, facts))
     if named is None:
-        sources.append(fresh)
+        _append(sources, fresh)
     else:
         _complete(named, fresh)
     out = io.StringIO()
@@ -108,6 +108,45 @@ def register(
     final = named if named is not None else fresh
     blank = tuple(n for n in ("date", *_NAMES) if BLANK in str(final.get(n, "")))
     return Registered(source_id, text, original, blank)
+
+
+def _append(sources: Any, fresh: Any) -> None:
+    """Append a source's entry after the last one, and move the comment lines that followed the
+    last entry (a note closing the list, the file's last words) after the new one."""
+    holder = _comment_holder(sources[-1]) if len(sources) else None
+    if holder is not None:
+        token = holder[0].ca.items.get(holder[1], [None] * 4)[2]
+        if token is not None:
+            value = token.value
+            inline = value.split("\n", 1)[0] + "\n" if value.startswith("#") else "\n"
+            after = value[len(inline) :]
+            if after.strip():
+                token.value = inline
+                target = _comment_holder(fresh)
+                assert target is not None
+                target[0].ca.items[target[1]] = [None, None, _token("\n" + after, token), None]
+    sources.append(fresh)
+
+
+def _comment_holder(item: Any) -> tuple[Any, Any] | None:
+    """The mapping and key a comment after `item` (a block mapping) is attached to."""
+    from ruamel.yaml.comments import CommentedMap
+
+    holder = item
+    while isinstance(holder, CommentedMap) and len(holder):
+        key = list(holder)[-1]
+        value = holder[key]
+        if isinstance(value, CommentedMap) and len(value) and not value.fa.flow_style():
+            holder = value
+            continue
+        return holder, key
+    return None
+
+
+def _token(value: str, like: Any) -> Any:
+    from ruamel.yaml.tokens import CommentToken
+
+    return CommentToken(value, like.start_mark, None)
 
 
 def _naming(sources: list[Any], path: Path, facts: Path) -> Any | None:

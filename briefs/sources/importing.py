@@ -141,7 +141,9 @@ def from_html(path: Path, accessed: str) -> Imported:
             "accessed": accessed,
         }
     )
-    body = "\n\n".join(paragraphs(text.split("\n")))
+    # trafilatura gives each block of the article (heading, paragraph, list item, table row) a
+    # line of its own, unwrapped: each is a paragraph of the source text.
+    body = "\n\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
     return Imported(body + "\n", "HTML", 0, meta)
 
 
