@@ -477,4 +477,4 @@ def test_mutated_fact_files_fail_cleanly(
         errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
         assert errors
         # A template that prints what a mutated fact lost is located at its own line.
-        assert all(re.match(r"error: \S+\.(yaml|j2)(:\d+)?", e) for e in errors), result.output
+        assert all(re.match(r"error: \S+\.(yaml|j2|md)(:\d+)?", e) for e in errors), result.output

@@ -99,7 +99,23 @@ def _words(text: str) -> list[tuple[str, int]]:
     return found
 
 
+# `brief serve` and `brief watch` check the prose on every save; the sources rarely change.
+_INDEXED: dict[tuple[str, int, int, str, bool, str], _Indexed] = {}
+
+
 def _index(
+    source: str, text: SourceText, by_character: bool, names: re.Pattern[str] | None
+) -> _Indexed:
+    """A source's excerpt indexed by its n-grams (the last ones made, kept while unchanged)."""
+    known = (source, text.begin, text.end, text.raw, by_character, names.pattern if names else "")
+    if known not in _INDEXED:
+        if len(_INDEXED) > 64:
+            _INDEXED.clear()
+        _INDEXED[known] = _indexed(source, text, by_character, names)
+    return _INDEXED[known]
+
+
+def _indexed(
     source: str, text: SourceText, by_character: bool, names: re.Pattern[str] | None
 ) -> _Indexed:
     size = CHARACTERS if by_character else WORDS
