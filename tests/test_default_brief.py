@@ -272,3 +272,22 @@ def test_a_derived_increase_reads_as_a_percentage_in_english_with_or_without_qua
     assert (figure, bare) == ("more than 200%", "200%")
     zh = fact_texts(project, "zh", Strings(load_strings(project.paths.templates, "zh")))
     assert re.sub(r"<[^>]+>", "", str(zh.bare[growth])) == "2倍"
+
+
+def test_the_memo_draws_its_chart_for_its_half_width_column(out: Path) -> None:
+    """The memo's chart stands in half the page: drawn at that width (not the report's drawing
+    shrunk to half), its labels print at their size; the report keeps its full-width drawing."""
+
+    def width(svg: Path) -> float:
+        found = re.search(r'<svg [^>]*width="([\d.]+)pt"', svg.read_text(encoding="utf-8"))
+        assert found
+        return float(found[1])
+
+    for lang in ("zh", "en"):
+        memo = (out / lang / f"{NAME}-memo.html").read_text(encoding="utf-8")
+        report = (out / lang / f"{NAME}.html").read_text(encoding="utf-8")
+        (narrow,) = re.findall(r'src="([^"]+)-memo\.svg"', memo)
+        assert f'src="{narrow}.svg"' in report and f"{narrow}-memo.svg" not in report
+        full, half = width(out / lang / f"{narrow}.svg"), width(out / lang / f"{narrow}-memo.svg")
+        assert half == pytest.approx(full / 2, rel=0.01)
+        assert len(PdfReader(out / lang / f"{NAME}-memo.pdf").pages) == 1

@@ -172,7 +172,26 @@ def _chart_context(
         (result.charts_drawn if fresh else result.charts_cached).append(f"{lang}/{chart.id}")
         files[f"{chart.id}.svg"] = svg
         printed[f"{PRINT_DIR}/{chart.id}.svg"] = print_svg
-    return chart_captions(project, lang), files, printed
+    narrow = memo_chart(project)
+    captions = chart_captions(project, lang)
+    if narrow is not None:
+        svg, print_svg = charting.render_chart(
+            narrow, project.facts, lang, fonts, project.paths.cache, project.domain
+        )
+        files[f"{narrow.id}-memo.svg"] = svg
+        printed[f"{PRINT_DIR}/{narrow.id}-memo.svg"] = print_svg
+        captions[narrow.id]["memo_file"] = f"{narrow.id}-memo.svg"
+    return captions, files, printed
+
+
+def memo_chart(project: Project) -> Any:
+    """The memo's chart drawn for the memo's half-width column, where the report's full-width
+    drawing would print its labels at half size; None if the chart is half-width already."""
+    chosen = project.brief.memo_chart or next(iter(project.charts), None)
+    chart = project.charts.get(chosen) if chosen else None
+    if chart is None or chart.size == "half":
+        return None
+    return chart.model_copy(update={"size": "half"})
 
 
 def chart_captions(project: Project, lang: str) -> dict[str, Any]:
@@ -385,10 +404,11 @@ def draw_charts(
     progress: Progress,
 ) -> set[tuple[str, str]]:
     """Draw the charts missing from the cache, in the worker processes; return (lang, id)."""
+    narrow = memo_chart(project)
     to_draw = [
         (chart, lang)
         for lang in langs
-        for chart in project.charts.values()
+        for chart in [*project.charts.values(), *([narrow] if narrow is not None else [])]
         if not charting.is_cached(
             chart, project.facts, lang, fonts, project.paths.cache, project.domain
         )
@@ -404,7 +424,7 @@ def draw_charts(
             [project.paths.cache] * len(to_draw),
             [project.domain] * len(to_draw),
         )
-    return {(lang, chart.id) for chart, lang in to_draw}
+    return {(lang, chart.id) for chart, lang in to_draw if chart is not narrow}
 
 
 def render_pages(
@@ -433,7 +453,7 @@ def render_pages(
     pages = Pages(dict(chart_files), dict(print_charts))
     for variant in variants:
         progress(f"{lang}: rendering {variant}")
-        context = replace(view, variant=variant).context()
+        context = replace(view, variant=variant, charts=_charts_for(variant, chart_ctx)).context()
         html = render_html(
             project.paths.templates, variant, context, project.paths.cache / "templates"
         )
@@ -443,12 +463,22 @@ def render_pages(
             raise RenderError(f"{lang} {variant}: no font has these characters: {shown}")
         pages.files[_name(project, variant, "html")] = html
         # The PDF is typeset from a copy that points at the print charts.
-        for chart in chart_ctx.values():
-            html = html.replace(f'src="{chart["file"]}"', f'src="{PRINT_DIR}/{chart["file"]}"')
+        for name in chart_files:
+            html = html.replace(f'src="{name}"', f'src="{PRINT_DIR}/{name}"')
         printed = _print_name(project, variant)
         pages.printed[printed] = html
         pages.data[printed] = facts_data(project, html, lang, report.pages)
     return pages
+
+
+def _charts_for(variant: str, charts: dict[str, Any]) -> dict[str, Any]:
+    """The charts as a variant shows them: the memo shows its chart's narrow drawing."""
+    if variant != "memo":
+        return charts
+    return {
+        chart_id: {**chart, "file": chart["memo_file"]} if "memo_file" in chart else chart
+        for chart_id, chart in charts.items()
+    }
 
 
 def word_files(
