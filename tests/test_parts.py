@@ -187,3 +187,21 @@ def _layout(html: Path) -> parts.Layout:
 
     config = FontConfiguration()
     return parts.Layout(html.resolve().as_uri(), _fetcher(html.parent), [CSS(string="")], config)
+
+
+def test_chapters_that_run_on_are_typeset_in_one_pass(built_example: Path, tmp_path: Path) -> None:
+    """A project's stylesheet that lets chapters run on (no page break before them): the parts
+    cannot be typeset apart, and the PDF is the one-pass PDF."""
+    example = _staged(built_example, tmp_path)
+    html = example["pages"]["en"]
+    style = html.parent / "style.css"
+    style.write_text(
+        style.read_text("utf-8")
+        + "\n@media print { main > section.part { break-before: auto; } }\n",
+        "utf-8",
+    )
+    one = _one_pass(html, tmp_path / "one.pdf", example)
+    name = f"en/run-on-{tmp_path.name}.pdf"
+    assembled = _in_parts(html, tmp_path / "parts.pdf", example, name)
+    assert assembled.read_bytes() == one.read_bytes()
+    assert parts.kept(name).laid == []

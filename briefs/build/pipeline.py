@@ -496,6 +496,12 @@ def word_files(
         )
         for chart in project.charts.values()
     }
+    narrow = memo_chart(project)
+    if narrow is not None:
+        png = charting.render_png(
+            narrow, project.facts, lang, fonts, project.paths.cache, project.domain, WORD_DPI
+        )
+        pictures[f"{narrow.id}-memo.svg"] = Picture(png, WIDTH_IN / 2, drawn_for_memo=True)
     return {
         _name(project, variant, "docx"): word_document(
             str(page.files[_name(project, variant, "html")]),

@@ -36,6 +36,7 @@ class Picture:
 
     png: bytes
     width_in: float
+    drawn_for_memo: bool = False  # the memo's narrow drawing, placed at its own width
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,8 @@ class _Writer:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
-        width = Inches(picture.width_in * (0.5 if self.memo else 1.0))
+        shrink = self.memo and not picture.drawn_for_memo
+        width = Inches(picture.width_in * (0.5 if shrink else 1.0))
         shape = paragraph.add_run().add_picture(io.BytesIO(picture.png), width=width)
         shape._inline.docPr.set("descr", image.get("alt") or "")
 

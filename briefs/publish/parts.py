@@ -96,8 +96,9 @@ atexit.register(_KEPT.clear)  # before the interpreter tears WeasyPrint's module
 
 
 class Unsettled(Exception):
-    """The parts' page numbers kept moving (a contents page that changes length with its own
-    numbers, say): the page is typeset in one pass instead."""
+    """The parts cannot be typeset apart: their page numbers kept moving (a contents page that
+    changes length with its own numbers, say), or a part does not begin a page. The page is
+    typeset in one pass instead."""
 
 
 def kept(name: str) -> Parts:
@@ -128,10 +129,13 @@ class Layout:
         if stubs:
             html = _with_stubs(html, stubs)
         extra = CSS(string=css, url_fetcher=self.fetcher, font_config=self.font_config)
+        page = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         with continuing(part):
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            document = page.render(
                 stylesheets=[*self.stylesheets, extra], font_config=self.font_config, pdf_tags=True
             )
+        if not _begins_a_page(page.etree_element, part.context):
+            raise Unsettled("a part does not begin a page (its stylesheet lets it run on)")
         collector = part.context.target_collector
         looked_up = {
             name
@@ -149,6 +153,20 @@ class Layout:
         if own < len(document.pages):
             document = document.copy(document.pages[:own])
         return document, looked_up
+
+
+def _begins_a_page(root: Any, context: Any) -> bool:
+    """Whether a part begins on a page of its own in the whole document too: the front matter
+    does; a part in `<main>` does if its first element breaks the page before it (a project's
+    stylesheet may let chapters run on, and then only a one-pass typesetting is right)."""
+    main = root.find(".//main")
+    if main is None:
+        return True
+    first = next((child for child in main if isinstance(child.tag, str)), None)
+    return first is not None and context.style_for(first)["break_before"] in _BREAKS
+
+
+_BREAKS = ("page", "left", "right", "recto", "verso")
 
 
 def _with_stubs(html: str, stubs: dict[str, int]) -> str:
