@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from briefs.errors import Problem
 from briefs.facts import model
@@ -23,26 +21,13 @@ class Mention:
     name: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Names:
     """Every country's names in both languages, by first character, longest first (so that
     印度尼西亚 is found before 印度 and Nigeria before Niger), and the code of each."""
 
     by_first: dict[str, list[str]]
     codes: dict[str, str]
-
-    @cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """Every name, longest first; a Latin name only as a whole word."""
-        return re.compile(
-            "|".join(
-                rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
-                if name.isascii()
-                else re.escape(name)
-                for first in self.by_first.values()
-                for name in first
-            )
-        )
 
 
 def names(domain: Domain) -> Names:
@@ -55,12 +40,27 @@ def names(domain: Domain) -> Names:
     return Names(by_first, codes)
 
 
+def _whole_word(text: str, start: int, stop: int) -> bool:
+    """Latin names count only as whole words (Niger is not inside Nigeria)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[stop] if stop < len(text) else " "
+    return not (before.isalnum() and before.isascii()) and not (after.isalnum() and after.isascii())
+
+
 def mentions(text: str, known: Names) -> list[Mention]:
     """The countries a text names, each once, in order."""
     found: dict[str, Mention] = {}
-    for match in known.pattern.finditer(text):
-        code = known.codes[match[0]]
-        found.setdefault(code, Mention(code, match[0]))
+    at = 0
+    while at < len(text):
+        for name in known.by_first.get(text[at], ()):
+            stop = at + len(name)
+            if text.startswith(name, at) and (not name.isascii() or _whole_word(text, at, stop)):
+                code = known.codes[name]
+                found.setdefault(code, Mention(code, name))
+                at = stop
+                break
+        else:
+            at += 1
     return list(found.values())
 
 
