@@ -255,34 +255,33 @@ def _round(
     strings: dict[str, str] = {}
     total = sum(len(p.document.pages) for p in previous) or None
     for index, html in enumerate(documents):
-        before = previous[index] if index < len(previous) else None
-        setup = (html, offset, notes, sorted(strings.items()))
-        if before is not None:
-            needs = {name: anchors.get(name, 0) for name in before.needs}
-            if before.key == key(base, repr(setup), repr(sorted(needs.items()))):
-                laid.append(before)
-                offset, notes = offset + len(before.document.pages), notes + before.footnotes
-                strings = before.strings
-                continue
-        stubs = {name: anchors.get(name, 0) for name in _links_elsewhere(html)}
-        part = Continuation(offset, total, dict(strings))
-        document, looked_up = layout.part(html, part, notes, stubs)
-        kept_parts.layouts += 1
-        needs = {name: stubs[name] for name in sorted(looked_up)}
-        pages = len(document.pages)
-        now = Laid(
-            key(base, repr(setup), repr(sorted(needs.items()))),
-            document,
-            part,
-            notes,
-            needs,
-            footnotes=_footnotes(document),
-            strings=continuation.strings_at_end(part.context, strings),
-            anchors=_anchor_pages(document, offset),
-        )
-        laid.append(now)
-        offset, notes, strings = offset + pages, notes + now.footnotes, now.strings
+        setup = repr((html, offset, notes, sorted(strings.items())))
+        part = previous[index] if index < len(previous) else None
+        if part is None or part.key != _key(base, setup, part.needs, anchors):
+            stubs = {name: anchors.get(name, 0) for name in _links_elsewhere(html)}
+            continued = Continuation(offset, total, dict(strings))
+            document, looked_up = layout.part(html, continued, notes, stubs)
+            kept_parts.layouts += 1
+            needs = {name: stubs[name] for name in sorted(looked_up)}
+            part = Laid(
+                _key(base, setup, needs, anchors),
+                document,
+                continued,
+                notes,
+                needs,
+                footnotes=_footnotes(document),
+                strings=continuation.strings_at_end(continued.context, strings),
+                anchors=_anchor_pages(document, offset),
+            )
+        laid.append(part)
+        offset, notes, strings = offset + len(part.pages), notes + part.footnotes, part.strings
     return laid
+
+
+def _key(base: str, setup: str, needs: dict[str, int], anchors: dict[str, int]) -> str:
+    """What a part's layout depends on: the shared inputs, its HTML and what the parts before it
+    hand on (`setup`), and the pages of the anchors it looks up."""
+    return key(base, setup, repr(sorted((name, anchors.get(name, 0)) for name in needs)))
 
 
 def merged(laid: list[Laid]) -> Any:

@@ -181,17 +181,29 @@ atexit.register(_FONTS.clear)
 
 def html_to_pdf_in_parts(job: Job, families: set[str], font_css: str, font_dir: Path) -> int:
     """Typeset a print page part by part, keeping this process's layout of the parts that did
-    not change since its last build of the same PDF (see parts.py); a page that marks no parts
-    is typeset in one pass."""
+    not change since its last build of the same PDF (see parts.py); a page that marks no parts,
+    or whose parts cannot be typeset apart, is typeset in one pass."""
+    from briefs.publish import parts
+
+    documents = parts.split(job.html.read_text(encoding="utf-8"))
+    made = _in_parts(job, documents, font_css, font_dir) if documents else None
+    if made is None:
+        return html_to_pdf(job.html, job.pdf, families, font_css, font_dir, job.label, job.data)
+    document, total = made
+    _check_fonts(document, families, job.label)
+    return total
+
+
+def _in_parts(
+    job: Job, documents: list[str], font_css: str, font_dir: Path
+) -> tuple[Any, int] | None:
+    """Lay out the parts that changed, join every part's pages and write the PDF; None if the
+    parts cannot be typeset apart."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     from briefs.publish import parts
 
-    text = job.html.read_text(encoding="utf-8")
-    documents = parts.split(text)
-    if documents is None:
-        return html_to_pdf(job.html, job.pdf, families, font_css, font_dir, job.label, job.data)
     patches.apply()
     fetcher = _fetcher(job.html.parent, font_dir)
     with _warnings_fail(job.label):
@@ -207,14 +219,10 @@ def html_to_pdf_in_parts(job: Job, families: set[str], font_css: str, font_dir: 
                 documents, parts.kept(job.name), key(job.base, font_css), layout
             )
         except parts.Unsettled:
-            laid = []
-        if laid:
-            document = parts.merged(laid)
-            _write(document, job.pdf, job.data)
-    if not laid:
-        return html_to_pdf(job.html, job.pdf, families, font_css, font_dir, job.label, job.data)
-    _check_fonts(document, families, job.label)
-    return total
+            return None
+        document = parts.merged(laid)
+        _write(document, job.pdf, job.data)
+    return document, total
 
 
 @contextmanager
