@@ -129,6 +129,21 @@ def test_the_miner_reads_english_figures_with_units_qualifiers_and_kinds(tmp_pat
     ]  # fmt: skip
 
 
+def test_a_title_is_not_part_of_the_first_sentence_after_it(tmp_path: Path) -> None:
+    """A year in a title (the report's edition) is not the year of the figures below it; a page
+    mark inside a sentence does not end it."""
+    found = _mined(
+        tmp_path,
+        "European Grid Outlook 2025\n\nGermany's power price fell by 12 per cent in 2024.\n\n"
+        "France exported\n\n[page 5]\n\n89 TWh in 2023.\n",
+        None,
+    )
+    assert [(text, year) for text, _, _, year, *_ in found] == [
+        ("12 per cent", "2024"),
+        ("89 TWh", "2023"),
+    ]
+
+
 def test_the_miner_reads_chinese_numerals_relative_years_and_forecasts(tmp_path: Path) -> None:
     found = _mined(
         tmp_path,

@@ -16,7 +16,7 @@ from briefs.numbers.units import check as check_unit
 from briefs.numbers.units import physical
 from briefs.numbers.units import symbol as units_symbol
 from briefs.sources.reflow import is_wide
-from briefs.sources.text import SourceText, flatten, read_source
+from briefs.sources.text import PAGE_MARK, SourceText, flatten, read_source
 
 # What a number is followed by, and the unit a fact gives it in the tool's own form. Physical
 # units (吨, tonnes, GW, gigawatts) go through pint instead.
@@ -79,6 +79,7 @@ _RELATIVE = {
 }
 _STOPS = "。！？!?;；\n"
 _FULL_STOP = re.compile(r"\.(?:\s|$)")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _CLAUSES = ",，、:：;；(（"
 # Words that put a qualifier on the figure after them (or, 左右, before them).
 _APPROX_BEFORE = [
@@ -129,9 +130,14 @@ class Spaced:
         for i in range(source.begin, stop):
             char = source.flat[i]
             if chars and i > 0:
-                # Skipped whitespace or a page mark: a space between words, none within CJK.
-                gap = source.origin[i] - source.origin[i - 1] > 1
-                if gap and not (is_wide(chars[-1]) or is_wide(char)):
+                # Skipped whitespace or a page mark: a space between words, none within CJK; a
+                # blank line between paragraphs ends a sentence (a title is not part of the
+                # first sentence after it), a page mark alone does not.
+                skipped = source.raw[source.origin[i - 1] + 1 : source.origin[i]]
+                if _PARAGRAPH_BREAK.search(skipped) and not PAGE_MARK.search(skipped):
+                    chars.append("\n")
+                    index.append(i)
+                elif skipped and not (is_wide(chars[-1]) or is_wide(char)):
                     chars.append(" ")
                     index.append(i)
             chars.append(char)
